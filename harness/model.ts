@@ -1,0 +1,170 @@
+/**
+ * The results model: what a finished (or interrupted) run produced. This is
+ * the single source of truth that every renderer in `reports/` reads; it is
+ * serialised unchanged as `results.json` and validated against
+ * `schemas/results.schema.json`.
+ *
+ * Reports import this module for its types only.
+ */
+
+/** Verdict of one check at one protocol version (see README, "Verdicts"). */
+export type Verdict =
+  | 'pass'
+  | 'fail'
+  | 'warn'
+  | 'info'
+  | 'not-applicable'
+  | 'skipped'
+  | 'blocked'
+  | 'error';
+
+/** Every verdict, in the order reports list them. */
+export const VERDICTS: readonly Verdict[] = [
+  'pass',
+  'fail',
+  'warn',
+  'info',
+  'not-applicable',
+  'skipped',
+  'blocked',
+  'error',
+];
+
+/**
+ * Requirement level of a check, as the spec keyword says (RFC 2119 terms).
+ * `INFO` marks an observation of behaviour the spec leaves undefined: such a
+ * check can only ever yield `pass` or `info`.
+ */
+export type Level = 'MUST' | 'MUST NOT' | 'SHOULD' | 'SHOULD NOT' | 'MAY' | 'INFO';
+
+/** Every level, strictest first. */
+export const LEVELS: readonly Level[] = ['MUST', 'MUST NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'INFO'];
+
+/** One Server-Sent Event as received (`data` is the joined data lines). */
+export interface SseEventRecord {
+  event?: string;
+  id?: string;
+  data: string;
+  retry?: number;
+}
+
+/** Why an exchange produced no usable response. */
+export type ExchangeErrorKind =
+  | 'timeout' // the per-exchange deadline (ms) passed
+  | 'size-limit' // the response exceeded the size bound (bytes)
+  | 'connection' // refused, reset, closed mid-response
+  | 'protocol'; // a response the harness could not read as HTTP/SSE at all
+
+/** One HTTP exchange of the wire transcript, recorded automatically. */
+export interface ExchangeRecord {
+  /** Position in the scenario's transcript, from 0. */
+  seq: number;
+  /** ID of the step that sent it (macro steps are prefixed `macro:`). */
+  step: string;
+  /** ISO-8601 time the request was sent. */
+  startedAt: string;
+  /** Milliseconds from sending the request to the end of reading. */
+  durationMs: number;
+  request: {
+    method: string;
+    url: string;
+    /** Header names exactly as sent. */
+    headers: Record<string, string>;
+    body?: string;
+  };
+  response?: {
+    status: number;
+    /** Header names lower-cased, as received. */
+    headers: Record<string, string>;
+    /** Body text (for SSE: the raw stream text read), cut at the report bound. */
+    body?: string;
+    /** True when `body` was cut for the transcript (the full body was still parsed). */
+    bodyTruncated?: boolean;
+    /** Bytes of body read. */
+    bytes: number;
+    /** Parsed SSE events when the response was `text/event-stream`. */
+    sse?: SseEventRecord[];
+  };
+  error?: { kind: ExchangeErrorKind; message: string };
+  /** Harness remark, e.g. why reading an SSE stream stopped. */
+  note?: string;
+}
+
+/** Verdict of one check at one protocol version. */
+export interface CheckResult {
+  /** Fully qualified check ID: `<scenario-id>/<check-slug>`. */
+  id: string;
+  scenario: string;
+  /** Protocol revision this verdict is for, e.g. `2025-11-25`. */
+  protocolVersion: string;
+  title: string;
+  level: Level;
+  /** Requirement-catalog IDs, e.g. `HTTP-SESS-006`. */
+  requirements: string[];
+  /** Spec page and anchor, e.g. `basic/transports#session-management`. */
+  spec: string;
+  /** Versioned spec URL built from `spec`. */
+  specUrl: string;
+  verdict: Verdict;
+  /** Reason code for not-applicable, blocked, skipped and error verdicts. */
+  reason?: string;
+  expected?: string;
+  observed?: string;
+  /** Transcript slice that decided the verdict: seqs into the scenario run's transcript. */
+  transcript: { scenarioRun: string; seqs: number[] };
+}
+
+/** How a scenario run ended (independent of its checks' verdicts). */
+export type ScenarioStatus = 'completed' | 'not-applicable' | 'ended-early' | 'error' | 'interrupted' | 'skipped';
+
+/** One scenario at one protocol version. */
+export interface ScenarioRun {
+  /** `<scenario-id>@<protocolVersion>`. */
+  key: string;
+  id: string;
+  title: string;
+  /** Scenario file, relative to the suite root. */
+  file: string;
+  protocolVersion: string;
+  status: ScenarioStatus;
+  durationMs: number;
+  /** Captured values at the end of the run (session IDs, negotiated version...). */
+  captures: Record<string, unknown>;
+  transcript: ExchangeRecord[];
+  /** Fully qualified check IDs of this run, in declaration order. */
+  checks: string[];
+}
+
+/** The target the run judged. */
+export interface TargetInfo {
+  kind: 'url' | 'command' | 'reference';
+  url: string;
+  command?: string;
+  /** `serverInfo` from the first successful InitializeResult, when one was seen. */
+  serverInfo?: { name?: unknown; version?: unknown; [k: string]: unknown };
+  /** Captured output of a target started by the harness (tail, bounded). */
+  stdout?: string;
+  stderr?: string;
+  exitCode?: number | null;
+}
+
+/** The whole results document (`results.json`). */
+export interface RunResults {
+  format: 'mcp-session-conformance.results/1';
+  suiteVersion: string;
+  target: TargetInfo;
+  /** The first (or only) protocol version under test. */
+  protocolVersion: string;
+  /** Every protocol version under test. */
+  protocolVersions: string[];
+  startedAt: string;
+  durationMs: number;
+  /** True when the run was cut short (SIGINT/SIGTERM, run deadline). */
+  interrupted: boolean;
+  options: { timeoutMs: number; maxResponseBytes: number; concurrency: number };
+  summary: Record<Verdict, number>;
+  /** Counts per level and verdict, e.g. `byLevel.MUST.fail`. */
+  byLevel: Record<string, Partial<Record<Verdict, number>>>;
+  scenarios: ScenarioRun[];
+  checks: CheckResult[];
+}
