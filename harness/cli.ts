@@ -1,0 +1,261 @@
+#!/usr/bin/env node
+/**
+ * `mcp-session-conformance`: the main job. Parses flags, starts or checks the
+ * target, runs the selected scenarios, prints progress and a summary, writes
+ * `results.json`, `junit.xml` and `report.html`.
+ *
+ * This module is the composition root: the only harness module that imports
+ * `reports/`.
+ *
+ * Exit codes: 0 no check is fail/error; 1 some check is fail or error;
+ * 2 usage error, invalid scenario file, or target not startable/reachable;
+ * 130 interrupted by a signal (reports for what finished are written).
+ */
+import { realpathSync, existsSync, statSync } from 'node:fs';
+import { dirname, resolve, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { RunResults, TargetInfo } from './model.js';
+import type { Scenario } from './scenario-types.js';
+import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './loader.js';
+import { runSuite, exitCodeFor } from './run.js';
+import { resolveVersions, DEFAULT_VERSION } from './versions.js';
+import { assertReachable, startCommand, TargetError, type StartedTarget } from './target.js';
+import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './paths.js';
+import { writeReports } from '../reports/index.js';
+import { formatCheckLine, formatSummary } from '../reports/console.js';
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  color: boolean;
+}
+
+const defaultIo: CliIo = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+};
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+interface Flags {
+  url?: string;
+  command?: string;
+  protocolVersion: string[];
+  out: string;
+  scenario: string[];
+  suite?: string;
+  list?: boolean;
+  timeout: number;
+  maxResponseBytes: number;
+  startupTimeout: number;
+  concurrency: number;
+  strict?: boolean;
+  color: boolean;
+}
+
+function program(): Command {
+  return new Command()
+    .name('mcp-session-conformance')
+    .description('Judge the session lifecycle of an MCP server over Streamable HTTP (protocol revisions 2025-03-26 to 2025-11-25).\nWith no --url or --command, runs against the bundled reference server.')
+    .version(SUITE_VERSION)
+    .option('--url <url>', 'MCP endpoint to judge; with --command, may contain {port}')
+    .option('--command <cmd>', 'start this server first (PORT is set; {port} is substituted), stop its process group afterwards')
+    .option('--protocol-version <version>', `protocol revision to test (repeatable, or "all"; default ${DEFAULT_VERSION})`, collect, [])
+    .option('--out <dir>', 'folder for results.json, junit.xml, report.html', 'results')
+    .option('--scenario <id>', 'run only this scenario (repeatable)', collect, [])
+    .option('--suite <path>', 'folder of scenarios (or one scenario file) instead of the bundled suite')
+    .option('--list', 'print the scenarios with their checks, levels and requirement IDs, and exit')
+    .option('--timeout <ms>', 'deadline of each HTTP exchange in ms', positiveInt('--timeout'), 10_000)
+    .option('--max-response-bytes <n>', 'largest response body read, in bytes', positiveInt('--max-response-bytes'), 4 * 1024 * 1024)
+    .option('--startup-timeout <ms>', 'how long --command may take to open its port, in ms', positiveInt('--startup-timeout'), 15_000)
+    .option('--concurrency <n>', 'scenario runs in flight at once', positiveInt('--concurrency'), 4)
+    .option('--strict', 'render warn verdicts as failures in junit.xml')
+    .option('--no-color', 'plain console output')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => defaultIo.out(s), writeErr: (s) => defaultIo.err(s) });
+}
+
+/**
+ * Resolves `--suite`: a folder is a suite root; a single file runs alone,
+ * with the macros and catalog of the nearest folder above it that has
+ * `_steps/`, else the bundled suite's.
+ * @throws ScenarioError for a missing path or an invalid scenario
+ */
+function loadSelected(flags: Flags): Scenario[] {
+  const bundledCatalog = join(SUITES_DIR, '_catalog', 'requirements.yaml');
+  if (!flags.suite) return loadSuite(SUITES_DIR);
+  const p = resolve(flags.suite);
+  if (!existsSync(p)) throw new ScenarioError(flags.suite, 1, 1, 'no such file or folder');
+  const catalogIn = (root: string) => {
+    const c = join(root, '_catalog', 'requirements.yaml');
+    return existsSync(c) ? c : bundledCatalog;
+  };
+  if (statSync(p).isDirectory()) return loadSuite(p, catalogIn(p));
+  let root = dirname(p);
+  while (!existsSync(join(root, '_steps')) && dirname(root) !== root) root = dirname(root);
+  if (!existsSync(join(root, '_steps'))) root = SUITES_DIR;
+  return [loadScenario(p, root, loadRequirementIds(catalogIn(root)))];
+}
+
+function listScenarios(scenarios: Scenario[], io: CliIo): void {
+  for (const s of scenarios) {
+    const range = `${s.versions.from ?? '…'} → ${s.versions.before ? `before ${s.versions.before}` : '…'}`;
+    io.out(`${s.id}  (${s.file}; versions ${range})\n  ${s.title}\n`);
+    for (const c of s.checks) {
+      const esc = c.escalate ? ` (${c.escalate.level} from ${c.escalate.from})` : '';
+      io.out(`    ${s.id}/${c.id}  ${c.level}${esc}  [${c.requirements.join(', ')}]  ${c.title}\n`);
+    }
+  }
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script). Never calls
+ * `process.exit`; returns the exit code.
+ */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const cmd = program();
+  let flags: Flags;
+  try {
+    cmd.parse(argv, { from: 'user' });
+    flags = cmd.opts<Flags>();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  const color = io.color && flags.color;
+  const usage = (msg: string) => {
+    io.err(`mcp-session-conformance: ${msg}\n`);
+    return 2;
+  };
+
+  let versions: string[];
+  try {
+    versions = resolveVersions(flags.protocolVersion);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  let scenarios: Scenario[];
+  try {
+    scenarios = loadSelected(flags);
+  } catch (e) {
+    if (e instanceof ScenarioError) return usage(`invalid scenario: ${e.message}`);
+    throw e;
+  }
+  if (flags.scenario.length) {
+    const known = new Set(scenarios.map((s) => s.id));
+    const unknown = flags.scenario.filter((id) => !known.has(id));
+    if (unknown.length) return usage(`unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}; --list shows the known ones`);
+    scenarios = scenarios.filter((s) => flags.scenario.includes(s.id));
+  }
+  if (flags.list) {
+    listScenarios(scenarios, io);
+    return 0;
+  }
+  if (flags.command && !flags.url) return usage('--command needs --url (e.g. --url http://127.0.0.1:{port}/mcp)');
+  if (scenarios.length === 0) return usage('no scenarios selected');
+
+  // Target.
+  let started: StartedTarget | undefined;
+  let target: TargetInfo;
+  const reference = !flags.url && !flags.command;
+  const interrupt = new AbortController();
+  let signalCount = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signalCount++;
+    if (signalCount > 1) {
+      started?.killNow();
+      process.exit(130);
+    }
+    io.err(`\n${sig}: stopping; reports for finished scenarios will be written (again to force quit)\n`);
+    interrupt.abort();
+    void started?.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    try {
+      if (flags.command || reference) {
+        const command = flags.command ?? `"${process.execPath}" "${REFERENCE_SERVER_JS}"`;
+        const url = flags.url ?? 'http://127.0.0.1:{port}/mcp';
+        if (reference && !existsSync(REFERENCE_SERVER_JS)) return usage(`the bundled reference server is not built (${REFERENCE_SERVER_JS}); run "npm run build"`);
+        io.err(`starting target: ${command}\n`);
+        started = await startCommand(command, url, flags.startupTimeout);
+        target = { kind: reference ? 'reference' : 'command', url: started.url, command: started.command };
+      } else {
+        await assertReachable(flags.url!, Math.min(flags.timeout, 5_000));
+        target = { kind: 'url', url: flags.url! };
+      }
+    } catch (e) {
+      if (e instanceof TargetError) {
+        io.err(`mcp-session-conformance: ${e.message}\n`);
+        if (e.stderr) io.err(`--- target stderr (tail) ---\n${e.stderr.trimEnd()}\n---\n`);
+        return 2;
+      }
+      throw e;
+    }
+
+    io.err(`judging ${target.url} at ${versions.join(', ')}: ${scenarios.length} scenarios\n`);
+    let results: RunResults = await runSuite({
+      url: target.url,
+      target,
+      scenarios,
+      versions,
+      limits: { timeoutMs: flags.timeout, maxResponseBytes: flags.maxResponseBytes },
+      concurrency: flags.concurrency,
+      signal: interrupt.signal,
+      onScenarioDone: (o) => o.checks.forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
+    });
+    if (started) {
+      await started.stop();
+      results = {
+        ...results,
+        target: { ...results.target, stdout: started.stdout(), stderr: started.stderr(), exitCode: started.exitCode() ?? null },
+      };
+    }
+    const paths = await writeReports(results, flags.out, { strict: flags.strict === true });
+    io.out(`\n${formatSummary(results, { color })}\n`);
+    io.out(`reports: ${paths.json}, ${paths.junit}, ${paths.html}\n`);
+    if (results.interrupted) {
+      io.out('run interrupted: the reports hold the scenarios that finished\n');
+      return 130;
+    }
+    const code = exitCodeFor(results);
+    io.out(code === 0 ? 'exit 0: no check failed or errored\n' : 'exit 1: at least one check is fail or error\n');
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await started?.stop();
+  }
+}
+
+function isEntry(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`mcp-session-conformance: internal error: ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

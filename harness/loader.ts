@@ -1,0 +1,381 @@
+/**
+ * Loads, validates and lints YAML scenarios. Every problem becomes a
+ * `ScenarioError` naming file, line and column; nothing is silently skipped.
+ *
+ * Validation: `schemas/scenario.schema.json` (JSON Schema 2020-12, ajv).
+ * Lint (what a schema cannot say): unique IDs, steps that name only declared
+ * checks, verdicts no more severe than a check's level allows, requirement IDs
+ * present in `suites/_catalog/requirements.yaml`, `{{variables}}` captured
+ * before use, known probes and macros.
+ */
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Level, Verdict } from './model.js';
+import type { CheckDecl, Matcher, Scenario, Step } from './scenario-types.js';
+import { referencedVariables, BUILTIN_VARIABLES } from './interpolate.js';
+import { SCHEMAS_DIR } from './paths.js';
+import { PROBES } from './probes/index.js';
+import { isVersionString } from './versions.js';
+
+/** A scenario file problem, located in its source. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}:${col}: ${problem}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Most severe verdict a check of each level may yield. */
+const MAX_BAD: Record<Level, Verdict> = {
+  MUST: 'fail',
+  'MUST NOT': 'fail',
+  SHOULD: 'warn',
+  'SHOULD NOT': 'warn',
+  MAY: 'info',
+  INFO: 'info',
+};
+const SEVERITY: Record<string, number> = { info: 1, warn: 2, fail: 3 };
+
+/** Verdict a violated check of `level` gets: MUST → fail, SHOULD → warn, MAY/INFO → info. */
+export function badVerdictFor(level: Level): Verdict {
+  return MAX_BAD[level];
+}
+
+/** Caps `verdict` at what `level` allows (a `fail` recorded on a SHOULD check becomes `warn`). */
+export function capVerdict(verdict: Verdict, level: Level): Verdict {
+  const cap = MAX_BAD[level];
+  const s = SEVERITY[verdict];
+  if (s !== undefined && s > (SEVERITY[cap] ?? 0)) return cap;
+  return verdict;
+}
+
+let validators: { scenario: ValidateFunction; macro: ValidateFunction } | undefined;
+function getValidators() {
+  if (!validators) {
+    const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'scenario.schema.json'), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    ajv.addSchema(schema);
+    validators = {
+      scenario: ajv.getSchema(schema.$id)!,
+      macro: ajv.getSchema(`${schema.$id}#/$defs/macroFile`)!,
+    };
+  }
+  return validators;
+}
+
+interface Parsed {
+  doc: Document;
+  lc: LineCounter;
+  data: unknown;
+  file: string;
+}
+
+function parseYaml(path: string, display: string, text?: string): Parsed {
+  let src: string;
+  try {
+    src = text ?? readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(display, 1, 1, `cannot read file: ${(e as Error).message}`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = lc.linePos(err.pos[0]);
+    throw new ScenarioError(display, pos.line, pos.col, `invalid YAML: ${err.message.split('\n')[0]}`);
+  }
+  return { doc, lc, data: doc.toJS({ maxAliasCount: 100 }), file: display };
+}
+
+function posOf(p: Parsed, path: Array<string | number>, key = false): { line: number; col: number } {
+  // Walk up until a node exists; point at the key when asked (e.g. unknown property).
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n);
+    if (key && n === path.length && sub.length) {
+      const parent = sub.length > 1 ? p.doc.getIn(sub.slice(0, -1), true) : p.doc.contents;
+      const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> })?.items;
+      const pair = items?.find((it) => it.key && it.key.value === sub[sub.length - 1]);
+      if (pair?.key?.range) {
+        const pos = p.lc.linePos(pair.key.range[0]);
+        return { line: pos.line, col: pos.col };
+      }
+    }
+    const node = sub.length ? p.doc.getIn(sub, true) : p.doc.contents;
+    if (isNode(node) && node.range) {
+      const pos = p.lc.linePos(node.range[0]);
+      return { line: pos.line, col: pos.col };
+    }
+  }
+  return { line: 1, col: 1 };
+}
+
+function fail(p: Parsed, path: Array<string | number>, problem: string, key = false): never {
+  const { line, col } = posOf(p, path, key);
+  throw new ScenarioError(p.file, line, col, problem);
+}
+
+function splitPointer(ptr: string): Array<string | number> {
+  return ptr
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** Picks the most useful of ajv's errors: the deepest, preferring concrete keywords over oneOf/anyOf summaries. */
+function bestError(errors: ErrorObject[]): ErrorObject {
+  const rank = (e: ErrorObject) =>
+    e.instancePath.split('/').length * 10 + (['oneOf', 'anyOf', 'not', 'if'].includes(e.keyword) ? 0 : 5);
+  return [...errors].sort((a, b) => rank(b) - rank(a))[0]!;
+}
+
+function describeAjv(e: ErrorObject): { path: Array<string | number>; message: string; key: boolean } {
+  const path = splitPointer(e.instancePath);
+  const where = e.instancePath ? `at ${e.instancePath.slice(1).replace(/\//g, '.')}` : 'at top level';
+  if (e.keyword === 'additionalProperties') {
+    const prop = (e.params as { additionalProperty: string }).additionalProperty;
+    return { path: [...path, prop], message: `unknown key "${prop}" ${where}`, key: true };
+  }
+  if (e.keyword === 'required') {
+    return { path, message: `missing required key "${(e.params as { missingProperty: string }).missingProperty}" ${where}`, key: false };
+  }
+  if (e.keyword === 'enum') {
+    return { path, message: `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`, key: false };
+  }
+  return { path, message: `${where}: ${e.message ?? e.keyword}`, key: false };
+}
+
+function validate(p: Parsed, fn: ValidateFunction): void {
+  if (!fn(p.data)) {
+    const e = describeAjv(bestError(fn.errors ?? []));
+    fail(p, e.path, `schema: ${e.message}`, e.key);
+  }
+}
+
+/** Known requirement IDs from `suites/_catalog/requirements.yaml` under `suiteRoot` (or the package's). */
+export function loadRequirementIds(catalogPath: string): Set<string> {
+  const p = parseYaml(catalogPath, catalogPath);
+  const list = (p.data as { requirements?: Array<{ id: string }> }).requirements ?? [];
+  return new Set(list.map((r) => r.id));
+}
+
+interface RawStep {
+  id?: string;
+  use?: string;
+  with?: unknown;
+  [k: string]: unknown;
+}
+interface Macro {
+  steps: RawStep[];
+  parsed: Parsed;
+}
+
+function loadMacros(suiteRoot: string): Map<string, Macro> {
+  const macros = new Map<string, Macro>();
+  const dir = join(suiteRoot, '_steps');
+  if (!existsSync(dir)) return macros;
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.ya?ml$/.test(name)) continue;
+    const p = parseYaml(join(dir, name), relative(suiteRoot, join(dir, name)));
+    validate(p, getValidators().macro);
+    const m = p.data as { id: string; steps: RawStep[] };
+    if (`${m.id}.yaml` !== name && `${m.id}.yml` !== name) fail(p, ['id'], `macro id "${m.id}" must match its file name`);
+    m.steps.forEach((s, i) => {
+      if (s.use) fail(p, ['steps', i, 'use'], 'macros cannot use other macros');
+    });
+    macros.set(m.id, { steps: m.steps, parsed: p });
+  }
+  return macros;
+}
+
+function checkOf(p: Parsed, decls: Map<string, CheckDecl>, slug: string, path: Array<string | number>): CheckDecl {
+  const d = decls.get(slug);
+  if (!d) fail(p, path, `"${slug}" is not a check declared in this scenario (declared: ${[...decls.keys()].join(', ')})`, true);
+  return d;
+}
+
+function strictestLevel(c: CheckDecl): Level {
+  if (c.escalate && (SEVERITY[MAX_BAD[c.escalate.level]] ?? 0) > (SEVERITY[MAX_BAD[c.level]] ?? 0)) return c.escalate.level;
+  return c.level;
+}
+
+function lintVerdict(p: Parsed, c: CheckDecl, v: Verdict, path: Array<string | number>): void {
+  const lvl = strictestLevel(c);
+  if (v === 'pending' as Verdict) return;
+  if ((SEVERITY[v] ?? 0) > (SEVERITY[MAX_BAD[lvl]] ?? 0)) {
+    fail(p, path, `verdict "${v}" is more severe than a ${lvl} check ("${c.id}") allows (at most "${MAX_BAD[lvl]}")`);
+  }
+}
+
+function matcherCaptures(m: Matcher | undefined, into: Set<string>): void {
+  if (!m) return;
+  Object.keys(m.captured ?? {}).forEach((k) => into.add(k));
+  m.not && matcherCaptures(m.not, into);
+  m.all?.forEach((x) => matcherCaptures(x, into));
+  m.any?.forEach((x) => matcherCaptures(x, into));
+}
+
+/**
+ * Loads one scenario file.
+ * @param path absolute path of the YAML file
+ * @param suiteRoot folder the suite lives in (for `_steps/` and relative names)
+ * @param requirementIds known catalog IDs
+ * @param text file content, when already read (tests)
+ * @throws ScenarioError for any invalid content, located at file:line:col
+ */
+export function loadScenario(
+  path: string,
+  suiteRoot: string,
+  requirementIds: Set<string>,
+  macros: Map<string, Macro> = loadMacros(suiteRoot),
+  text?: string,
+): Scenario {
+  const file = relative(suiteRoot, path).split(sep).join('/');
+  const p = parseYaml(path, file, text);
+  validate(p, getValidators().scenario);
+  const raw = p.data as {
+    id: string;
+    title: string;
+    description?: string;
+    versions: Scenario['versions'];
+    checks: CheckDecl[];
+    steps: RawStep[];
+  };
+  if (raw.versions.from && raw.versions.before && raw.versions.from >= raw.versions.before)
+    fail(p, ['versions'], 'empty version range: "from" must be earlier than "before"');
+
+  const decls = new Map<string, CheckDecl>();
+  raw.checks.forEach((c, i) => {
+    if (decls.has(c.id)) fail(p, ['checks', i, 'id'], `duplicate check id "${c.id}"`);
+    c.requirements.forEach((r, j) => {
+      if (!requirementIds.has(r)) fail(p, ['checks', i, 'requirements', j], `unknown requirement ID "${r}" (not in the catalog)`);
+    });
+    if (!isVersionString(c.versions?.from ?? '2000-01-01')) fail(p, ['checks', i, 'versions'], 'bad version');
+    decls.set(c.id, c);
+  });
+
+  // Expand macros, keeping each step's source path for messages.
+  const steps: Array<Step & { _p: Parsed; _path: Array<string | number> }> = [];
+  raw.steps.forEach((s, i) => {
+    if (s.use) {
+      if (s.with !== undefined) fail(p, ['steps', i, 'with'], 'macros take no parameters', true);
+      const m = macros.get(s.use);
+      if (!m) fail(p, ['steps', i, 'use'], `unknown macro "${s.use}" (suites/_steps/${s.use}.yaml does not exist)`);
+      m.steps.forEach((ms, j) => {
+        steps.push({
+          ...(structuredClone(ms) as unknown as Step),
+          id: `${s.use}.${ms.id ?? `step-${j}`}`,
+          source: `${m.parsed.file}:steps.${j}`,
+          _p: m.parsed,
+          _path: ['steps', j],
+        });
+      });
+    } else {
+      steps.push({ ...(s as unknown as Step), id: s.id ?? `step-${i}`, source: `steps.${i}`, _p: p, _path: ['steps', i] });
+    }
+  });
+
+  const seenIds = new Set<string>();
+  const captured = new Set<string>(BUILTIN_VARIABLES);
+  for (const s of steps) {
+    const sp = s._p;
+    if (seenIds.has(s.id)) fail(sp, [...s._path, 'id'], `duplicate step id "${s.id}"`);
+    seenIds.add(s.id);
+    if (s.probe && !PROBES[s.probe])
+      fail(sp, [...s._path, 'probe'], `unknown probe "${s.probe}" (known: ${Object.keys(PROBES).join(', ')})`);
+    // Variables must be captured by an earlier step (or by this step, for its own ladders).
+    const used = referencedVariables({ http: s.http, with: s.with });
+    for (const v of used)
+      if (!captured.has(v)) fail(sp, s._path, `{{${v}}} is used before any step captures it`);
+    Object.keys(s.capture ?? {}).forEach((k) => captured.add(k));
+    const inMatchers = new Set<string>();
+    const allMatchers: Matcher[] = [
+      ...Object.values(s.expect ?? {}),
+      ...(s.outcomes ?? []).flatMap((o) => (o.when ? [o.when] : [])),
+      ...(s['applies-when'] ? [s['applies-when'].that] : []),
+      ...(s.require ? [s.require.that] : []),
+    ];
+    allMatchers.forEach((m) => matcherCaptures(m, inMatchers));
+    referencedVariables(allMatchers).forEach((v) => inMatchers.add(v));
+    for (const v of inMatchers)
+      if (!captured.has(v)) fail(sp, s._path, `matcher refers to "${v}", which no step up to here captures`);
+    if (sp !== p) {
+      // Macro steps may not name checks: scenarios decide verdicts.
+      if (s.expect || s.outcomes) fail(sp, s._path, 'macro steps cannot record verdicts');
+      continue;
+    }
+    Object.keys(s.expect ?? {}).forEach((slug) => {
+      const c = checkOf(p, decls, slug, [...s._path, 'expect', slug]);
+      lintVerdict(p, c, MAX_BAD[c.level], [...s._path, 'expect', slug]);
+    });
+    (s.outcomes ?? []).forEach((o, k) => {
+      for (const [slug, v] of Object.entries(o.record)) {
+        const c = checkOf(p, decls, slug, [...s._path, 'outcomes', k, 'record', slug]);
+        lintVerdict(p, c, v, [...s._path, 'outcomes', k, 'record', slug]);
+      }
+      if (o.otherwise && k !== s.outcomes!.length - 1)
+        fail(p, [...s._path, 'outcomes', k], '"otherwise" must be the last outcome');
+    });
+  }
+
+  // Every declared check must be decidable by some step.
+  const decided = new Set<string>();
+  for (const s of steps) {
+    Object.keys(s.expect ?? {}).forEach((k) => decided.add(k));
+    (s.outcomes ?? []).forEach((o) => Object.keys(o.record).forEach((k) => decided.add(k)));
+  }
+  raw.checks.forEach((c, i) => {
+    if (!decided.has(c.id)) fail(p, ['checks', i, 'id'], `check "${c.id}" is never recorded by any step`);
+  });
+
+  return {
+    id: raw.id,
+    title: raw.title,
+    ...(raw.description ? { description: raw.description } : {}),
+    versions: raw.versions,
+    checks: raw.checks,
+    steps: steps.map(({ _p, _path, ...rest }) => rest as Step),
+    path,
+    file,
+  };
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('_') || name.startsWith('.')) continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) walk(full, out);
+    else if (/\.ya?ml$/.test(name)) out.push(full);
+  }
+}
+
+/**
+ * Loads every scenario under `suiteRoot` (files in `_`-prefixed folders are
+ * macros, catalogs and profiles, not scenarios).
+ * @param catalogPath requirement catalog; defaults to `<suiteRoot>/_catalog/requirements.yaml`
+ * @throws ScenarioError for the first invalid file, or for a duplicate scenario ID
+ */
+export function loadSuite(suiteRoot: string, catalogPath = join(suiteRoot, '_catalog', 'requirements.yaml')): Scenario[] {
+  if (!existsSync(suiteRoot)) throw new ScenarioError(suiteRoot, 1, 1, 'suite folder does not exist');
+  const ids = loadRequirementIds(catalogPath);
+  const macros = loadMacros(suiteRoot);
+  const files: string[] = [];
+  if (statSync(suiteRoot).isDirectory()) walk(suiteRoot, files);
+  const out: Scenario[] = [];
+  const byId = new Map<string, string>();
+  for (const f of files) {
+    const s = loadScenario(f, suiteRoot, ids, macros);
+    const prior = byId.get(s.id);
+    if (prior) throw new ScenarioError(s.file, 1, 1, `scenario id "${s.id}" is also used by ${prior}`);
+    byId.set(s.id, s.file);
+    out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,211 @@
+/**
+ * Matchers: conditions over one step's observation, and the words that
+ * explain them in reports ("expected" from the matcher, "observed" from what
+ * came back).
+ */
+import type { ExchangeRecord } from './model.js';
+import type { Matcher, StatusMatch, ValueMatch } from './scenario-types.js';
+import { mediaType } from './http.js';
+
+/** What a matcher looks at. */
+export interface Observation {
+  /** The HTTP exchange, for `http` steps. */
+  record?: ExchangeRecord;
+  /** The JSON-RPC response to the step's request, else the parsed JSON body, else a probe's output. */
+  subject?: unknown;
+  /** Captured variables, for `captured` matchers. */
+  captures: Record<string, unknown>;
+}
+
+/** Resolves an RFC 6901 JSON pointer; `undefined` when the path does not exist. */
+export function resolvePointer(doc: unknown, pointer: string): unknown {
+  if (pointer === '' || pointer === '/') return pointer === '' ? doc : (doc as Record<string, unknown>)?.[''];
+  let cur: unknown = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) {
+      if (!/^\d+$/.test(key)) return undefined;
+      cur = cur[Number(key)];
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(cur, key)) return undefined;
+      cur = (cur as Record<string, unknown>)[key];
+    }
+  }
+  return cur;
+}
+
+function statusOk(status: number, m: StatusMatch): boolean {
+  const list = Array.isArray(m) ? m : [m];
+  return list.some((x) => (typeof x === 'number' ? status === x : /xx$/.test(x) ? String(status)[0] === x[0] : status === Number(x)));
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Tests one value against a ValueMatch (`undefined` means absent). */
+export function valueOk(v: unknown, m: ValueMatch): boolean {
+  if (m === 'present') return v !== undefined;
+  if (m === 'absent') return v === undefined;
+  if (m === null || typeof m !== 'object') return deepEqual(v, m);
+  if (m.present !== undefined && (v !== undefined) !== m.present) return false;
+  if ('equals' in m && !deepEqual(v, m.equals)) return false;
+  if ('notEquals' in m && deepEqual(v, m.notEquals)) return false;
+  if (m.in && !m.in.some((x) => deepEqual(v, x))) return false;
+  if (m.notIn && m.notIn.some((x) => deepEqual(v, x))) return false;
+  if (m.pattern !== undefined && (typeof v !== 'string' || !new RegExp(m.pattern, 'u').test(v))) return false;
+  if (m.type !== undefined) {
+    const t = jsonType(v);
+    if (m.type === 'integer' ? !Number.isInteger(v) : t !== m.type) return false;
+  }
+  if (m.class !== undefined && (typeof v !== 'number' || String(v)[0] !== m.class[0])) return false;
+  if (m.minLength !== undefined && !((typeof v === 'string' || Array.isArray(v)) && v.length >= m.minLength)) return false;
+  return true;
+}
+
+function rpc(o: Observation): Record<string, unknown> | undefined {
+  const s = o.subject;
+  return s && typeof s === 'object' && !Array.isArray(s) ? (s as Record<string, unknown>) : undefined;
+}
+
+/** Evaluates `m` against an observation. */
+export function matches(m: Matcher, o: Observation): boolean {
+  const res = o.record?.response;
+  const err = o.record?.error;
+  if (m.transportError !== undefined) {
+    if (!err || (m.transportError !== 'any' && err.kind !== m.transportError)) return false;
+  }
+  if (m.status !== undefined && (!res || err || !statusOk(res.status, m.status))) return false;
+  if (m.header) {
+    for (const [name, vm] of Object.entries(m.header)) {
+      if (!res) return false;
+      if (!valueOk(res.headers[name.toLowerCase()], vm)) return false;
+    }
+  }
+  if (m.mediaType && (!res || !m.mediaType.map((t) => t.toLowerCase()).includes(mediaType(res.headers['content-type'])))) return false;
+  if (m.body !== undefined) {
+    if (!res || err) return false;
+    const empty = res.bytes === 0;
+    if ((m.body === 'empty') !== empty) return false;
+  }
+  if (m.result !== undefined) {
+    const has = rpc(o) !== undefined && 'result' in rpc(o)!;
+    if ((m.result === 'present') !== has) return false;
+  }
+  if (m.error !== undefined) {
+    const e = rpc(o)?.error as { code?: unknown } | undefined;
+    if (m.error === 'present' && !e) return false;
+    if (m.error === 'absent' && e) return false;
+    if (typeof m.error === 'object') {
+      if (!e) return false;
+      if (m.error.code !== undefined) {
+        const codes = Array.isArray(m.error.code) ? m.error.code : [m.error.code];
+        if (!codes.includes(e.code as number)) return false;
+      }
+    }
+  }
+  if (m.pointer) {
+    for (const [ptr, vm] of Object.entries(m.pointer)) if (!valueOk(resolvePointer(o.subject, ptr), vm)) return false;
+  }
+  if (m.captured) {
+    for (const [name, vm] of Object.entries(m.captured)) if (!valueOk(o.captures[name], vm)) return false;
+  }
+  if (m.not && matches(m.not, o)) return false;
+  if (m.all && !m.all.every((x) => matches(x, o))) return false;
+  if (m.any && !m.any.some((x) => matches(x, o))) return false;
+  return true;
+}
+
+function describeValue(vm: ValueMatch): string {
+  if (vm === 'present') return 'present';
+  if (vm === 'absent') return 'absent';
+  if (vm === null || typeof vm !== 'object') return `= ${JSON.stringify(vm)}`;
+  const parts: string[] = [];
+  if (vm.present === true) parts.push('present');
+  if (vm.present === false) parts.push('absent');
+  if ('equals' in vm) parts.push(`= ${JSON.stringify(vm.equals)}`);
+  if ('notEquals' in vm) parts.push(`≠ ${JSON.stringify(vm.notEquals)}`);
+  if (vm.in) parts.push(`one of ${vm.in.map((x) => JSON.stringify(x)).join(', ')}`);
+  if (vm.notIn) parts.push(`none of ${vm.notIn.map((x) => JSON.stringify(x)).join(', ')}`);
+  if (vm.pattern !== undefined) parts.push(`matching /${vm.pattern}/`);
+  if (vm.type) parts.push(`of type ${vm.type}`);
+  if (vm.class) parts.push(`in ${vm.class}`);
+  if (vm.minLength !== undefined) parts.push(`of length ≥ ${vm.minLength}`);
+  return parts.join(' and ');
+}
+
+/** Words for what a matcher requires, e.g. `HTTP 404` or `JSON-RPC error with code -32601`. */
+export function describeMatcher(m: Matcher): string {
+  const parts: string[] = [];
+  if (m.transportError) parts.push(m.transportError === 'any' ? 'no usable answer' : `a ${m.transportError}`);
+  if (m.status !== undefined) parts.push(`HTTP ${(Array.isArray(m.status) ? m.status : [m.status]).join(' or ')}`);
+  if (m.mediaType) parts.push(`Content-Type ${m.mediaType.join(' or ')}`);
+  if (m.body) parts.push(`${m.body} body`);
+  for (const [h, vm] of Object.entries(m.header ?? {})) parts.push(`header ${h} ${describeValue(vm)}`);
+  if (m.result === 'present') parts.push('a JSON-RPC result');
+  if (m.result === 'absent') parts.push('no JSON-RPC result');
+  if (m.error === 'present') parts.push('a JSON-RPC error');
+  if (m.error === 'absent') parts.push('no JSON-RPC error');
+  if (typeof m.error === 'object')
+    parts.push(m.error.code === undefined ? 'a JSON-RPC error' : `a JSON-RPC error with code ${[m.error.code].flat().join(' or ')}`);
+  for (const [p, vm] of Object.entries(m.pointer ?? {})) parts.push(`${p || '(value)'} ${describeValue(vm)}`);
+  for (const [c, vm] of Object.entries(m.captured ?? {})) parts.push(`${c} ${describeValue(vm)}`);
+  if (m.not) parts.push(`not (${describeMatcher(m.not)})`);
+  if (m.all) parts.push(m.all.map(describeMatcher).join(' and '));
+  if (m.any) parts.push(`either ${m.any.map(describeMatcher).join(', or ')}`);
+  return parts.join(', ');
+}
+
+function short(v: unknown, max = 200): string {
+  const s = v === undefined ? 'absent' : JSON.stringify(v);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+function pointersOf(m: Matcher | undefined, into: Set<string>, headers: Set<string>): void {
+  if (!m) return;
+  Object.keys(m.pointer ?? {}).forEach((p) => into.add(p));
+  Object.keys(m.header ?? {}).forEach((h) => headers.add(h.toLowerCase()));
+  pointersOf(m.not, into, headers);
+  m.all?.forEach((x) => pointersOf(x, into, headers));
+  m.any?.forEach((x) => pointersOf(x, into, headers));
+}
+
+/**
+ * Words for what was observed, focused on what the matchers looked at:
+ * status and media type, the JSON-RPC outcome, and the values at the
+ * pointers and headers the matchers name.
+ */
+export function describeObservation(o: Observation, looked: Matcher[] = []): string {
+  const pointers = new Set<string>();
+  const headers = new Set<string>();
+  looked.forEach((m) => pointersOf(m, pointers, headers));
+  const parts: string[] = [];
+  const r = o.record;
+  if (r?.error) parts.push(`${r.error.kind}: ${r.error.message}`);
+  if (r?.response) {
+    const mt = mediaType(r.response.headers['content-type']);
+    parts.push(`HTTP ${r.response.status}${mt ? ` ${mt}` : ''}${r.response.bytes === 0 ? ', empty body' : ''}`);
+    for (const h of headers) parts.push(`${h}: ${short(r.response.headers[h])}`);
+  } else if (r && !r.error) {
+    parts.push('no response');
+  }
+  const msg = rpc(o);
+  if (r) {
+    if (msg && 'result' in msg) parts.push('JSON-RPC result');
+    else if (msg && 'error' in msg) {
+      const e = msg.error as { code?: unknown; message?: unknown };
+      parts.push(`JSON-RPC error ${short(e?.code)} ${short(e?.message, 120)}`);
+    } else if (r.response && r.response.bytes > 0) parts.push('no JSON-RPC response in the body');
+  } else if (o.subject !== undefined && pointers.size === 0) {
+    parts.push(short(o.subject, 400));
+  }
+  for (const p of pointers) parts.push(`${p || '(value)'} = ${short(resolvePointer(o.subject, p))}`);
+  return parts.join('; ');
+}

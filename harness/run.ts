@@ -1,0 +1,91 @@
+/**
+ * Runs a set of scenarios at a set of protocol versions against one endpoint
+ * and assembles the results model. Independent scenario runs go concurrently.
+ */
+import type { CheckResult, RunResults, ScenarioRun, TargetInfo, Verdict } from './model.js';
+import { VERDICTS } from './model.js';
+import type { Scenario } from './scenario-types.js';
+import { createAgent, type ExchangeLimits } from './http.js';
+import { runScenario, type ScenarioOutcome } from './runner.js';
+import { mapPool } from './probes/pool.js';
+import { SUITE_VERSION } from './paths.js';
+
+/** Inputs of a run. */
+export interface SuiteRunOptions {
+  /** MCP endpoint URL. */
+  url: string;
+  target: TargetInfo;
+  scenarios: Scenario[];
+  /** Protocol versions to run, oldest first. */
+  versions: string[];
+  limits: ExchangeLimits;
+  /** Scenario runs in flight at once (≥ 1). */
+  concurrency: number;
+  /** Called as each scenario run finishes (progress output). */
+  onScenarioDone?: (o: ScenarioOutcome) => void;
+  /** Aborting it interrupts the run: unstarted steps are `skipped` (reason `run-interrupted`). */
+  signal?: AbortSignal;
+}
+
+/** Counts verdicts per verdict and per level × verdict. */
+export function summarise(checks: CheckResult[]): Pick<RunResults, 'summary' | 'byLevel'> {
+  const summary = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  const byLevel: RunResults['byLevel'] = {};
+  for (const c of checks) {
+    summary[c.verdict]++;
+    const row = (byLevel[c.level] ??= {});
+    row[c.verdict] = (row[c.verdict] ?? 0) + 1;
+  }
+  return { summary, byLevel };
+}
+
+/**
+ * Runs every scenario at every version. Never throws for target misbehaviour.
+ * @returns the complete results model (interrupted runs included)
+ */
+export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
+  const startedAt = new Date();
+  const agent = createAgent();
+  const jobs = opts.versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
+  const outcomes: ScenarioOutcome[] = [];
+  try {
+    const done = await mapPool(jobs, opts.concurrency, async ({ s, v }) => {
+      const o = await runScenario(s, {
+        agent,
+        url: opts.url,
+        limits: opts.limits,
+        protocolVersion: v,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      opts.onScenarioDone?.(o);
+      return o;
+    });
+    outcomes.push(...done);
+  } finally {
+    await agent.destroy().catch(() => undefined);
+  }
+  const target: TargetInfo = { ...opts.target };
+  const info = outcomes.find((o) => o.serverInfo)?.serverInfo;
+  if (info && !target.serverInfo) target.serverInfo = info;
+  const scenarios: ScenarioRun[] = outcomes.map((o) => o.run);
+  const checks = outcomes.flatMap((o) => o.checks);
+  return {
+    format: 'mcp-session-conformance.results/1',
+    suiteVersion: SUITE_VERSION,
+    target,
+    protocolVersion: opts.versions[0]!,
+    protocolVersions: opts.versions,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    interrupted: opts.signal?.aborted ?? false,
+    options: { timeoutMs: opts.limits.timeoutMs, maxResponseBytes: opts.limits.maxResponseBytes, concurrency: opts.concurrency },
+    ...summarise(checks),
+    scenarios,
+    checks,
+  };
+}
+
+/** Exit code for finished results: 1 when any check is `fail` or `error`, else 0. */
+export function exitCodeFor(results: RunResults): 0 | 1 {
+  return results.summary.fail > 0 || results.summary.error > 0 ? 1 : 0;
+}

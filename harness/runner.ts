@@ -1,0 +1,350 @@
+/**
+ * Runs one scenario at one protocol version against a Streamable HTTP
+ * endpoint and decides its checks.
+ *
+ * Per step, in order: send (or run the probe) → if the exchange broke and no
+ * outcome names `transportError`, every pending check is `error` and the
+ * scenario stops → captures → `applies-when` (else pending checks are
+ * `not-applicable`) → `expect` → `outcomes` (first match) → `require` (else
+ * pending checks are `blocked`). A check still pending at the end is an
+ * `error` (`not-decided`): a scenario bug, never a pass.
+ */
+import type { Agent } from 'undici';
+import type { CheckResult, ExchangeRecord, Level, ScenarioRun, ScenarioStatus, Verdict } from './model.js';
+import type { CheckDecl, HttpRequestSpec, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
+import { exchange, type Exchange, type ExchangeLimits, type ReadMode } from './http.js';
+import { interpolate, UnknownVariableError } from './interpolate.js';
+import { describeMatcher, describeObservation, matches, resolvePointer, type Observation } from './match.js';
+import { badVerdictFor, capVerdict } from './loader.js';
+import { inRange, VERSION_HEADER_SINCE } from './versions.js';
+import { PROBES } from './probes/index.js';
+
+/** What a scenario run needs from the run around it. */
+export interface RunnerContext {
+  agent: Agent;
+  /** MCP endpoint URL. */
+  url: string;
+  limits: ExchangeLimits;
+  protocolVersion: string;
+  /** Aborted when the run is interrupted (SIGINT, run deadline). */
+  signal?: AbortSignal;
+}
+
+/** Everything one scenario run produced. */
+export interface ScenarioOutcome {
+  run: ScenarioRun;
+  checks: CheckResult[];
+  /** `serverInfo` of the first InitializeResult seen, if any. */
+  serverInfo?: Record<string, unknown>;
+}
+
+interface CheckState {
+  decl: CheckDecl;
+  level: Level;
+  verdict?: Verdict;
+  reason?: string;
+  expected?: string;
+  observed?: string;
+  seqs: number[];
+}
+
+/** Spec URL for a page/anchor at a revision. */
+export function specUrl(spec: string, version: string): string {
+  return `https://modelcontextprotocol.io/specification/${version}/${spec}`;
+}
+
+/** Level of a check at a version, after `escalate`. */
+export function levelAt(c: CheckDecl, version: string): Level {
+  return c.escalate && version >= c.escalate.from ? c.escalate.level : c.level;
+}
+
+function setHeader(h: Record<string, string>, name: string, value: string | null): void {
+  for (const k of Object.keys(h)) if (k.toLowerCase() === name.toLowerCase()) delete h[k];
+  if (value !== null) h[name] = value;
+}
+
+/**
+ * Builds the request of an `http` step (or a probe's request): presets, then
+ * the step's headers, then the body.
+ * @returns the request and the JSON-RPC id to wait for (undefined for notifications and raw bodies)
+ */
+export function buildRequest(
+  spec: HttpRequestSpec,
+  url: string,
+  vars: Record<string, unknown>,
+  nextId: () => number,
+): { method: string; url: string; headers: Record<string, string>; body?: string; awaitId?: string | number | null } {
+  const method = spec.method ?? 'POST';
+  const preset = spec.preset ?? 'session';
+  const headers: Record<string, string> = {};
+  const hasBody = spec.jsonrpc !== undefined || spec.json !== undefined || spec.body !== undefined;
+  if (preset !== 'none') {
+    if (method === 'POST' || hasBody) {
+      headers['Content-Type'] = 'application/json';
+      headers['Accept'] = 'application/json, text/event-stream';
+    } else if (method === 'GET') {
+      headers['Accept'] = 'text/event-stream';
+    }
+  }
+  if (preset === 'session') {
+    if (typeof vars.sessionId === 'string' && vars.sessionId !== '') headers['Mcp-Session-Id'] = vars.sessionId;
+    const nv = vars.negotiatedVersion;
+    if (typeof nv === 'string' && nv >= VERSION_HEADER_SINCE) headers['MCP-Protocol-Version'] = nv;
+  }
+  for (const [k, v] of Object.entries(interpolate(spec.headers ?? {}, vars))) setHeader(headers, k, v === null ? null : String(v));
+  let body: string | undefined;
+  let awaitId: string | number | null | undefined;
+  if (spec.jsonrpc) {
+    const j = spec.jsonrpc;
+    const msg: Record<string, unknown> = { jsonrpc: '2.0' };
+    if (!j.notification) {
+      awaitId = 'id' in j ? (j.id as string | number | null) : nextId();
+      msg.id = awaitId;
+    }
+    msg.method = j.method;
+    if (j.params !== undefined) msg.params = interpolate(j.params, vars);
+    body = JSON.stringify(msg);
+  } else if (spec.json !== undefined) {
+    body = JSON.stringify(interpolate(spec.json, vars));
+  } else if (spec.body !== undefined) {
+    body = interpolate(spec.body, vars);
+  }
+  return { method, url, headers, ...(body !== undefined ? { body } : {}), ...(awaitId !== undefined ? { awaitId } : {}) };
+}
+
+function subjectOf(ex: Exchange, awaitId: string | number | null | undefined): unknown {
+  if (awaitId !== undefined) {
+    const m = ex.messages.find((x) => x && typeof x === 'object' && (x as { id?: unknown }).id === awaitId && ('result' in x || 'error' in x));
+    if (m !== undefined) return m;
+  }
+  if (ex.json !== undefined) return ex.json;
+  const responses = ex.messages.filter((x) => x && typeof x === 'object' && ('result' in x || 'error' in x));
+  return responses.length === 1 ? responses[0] : undefined;
+}
+
+function collectMatchers(step: Step): Matcher[] {
+  return [
+    ...Object.values(step.expect ?? {}),
+    ...(step.outcomes ?? []).flatMap((o) => (o.when ? [o.when] : [])),
+  ];
+}
+
+function mentionsTransportError(m: Matcher): boolean {
+  return m.transportError !== undefined || (m.all ?? []).some(mentionsTransportError) || (m.any ?? []).some(mentionsTransportError);
+}
+
+function safeInterpolate(s: string | undefined, vars: Record<string, unknown>): string | undefined {
+  if (s === undefined) return undefined;
+  try {
+    return interpolate(s, vars);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Runs `scenario` at `ctx.protocolVersion`. Never throws for target
+ * misbehaviour; harness faults inside a step become `error` verdicts.
+ */
+export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promise<ScenarioOutcome> {
+  const version = ctx.protocolVersion;
+  const key = `${scenario.id}@${version}`;
+  const started = Date.now();
+  const transcript: ExchangeRecord[] = [];
+  const states = new Map<string, CheckState>();
+  for (const c of scenario.checks) states.set(c.id, { decl: c, level: levelAt(c, version), seqs: [] });
+  const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: new URL(ctx.url).origin };
+  let serverInfo: Record<string, unknown> | undefined;
+  let jsonRpcId = 0;
+  const nextId = () => ++jsonRpcId;
+  let status: ScenarioStatus = 'completed';
+  let lastObs: Observation = { captures: vars };
+
+  const pending = () => [...states.values()].filter((s) => s.verdict === undefined);
+  const decide = (st: CheckState, verdict: Verdict, extra: { reason?: string; expected?: string; observed?: string }) => {
+    if (st.verdict !== undefined) return;
+    st.verdict = capVerdict(verdict, st.level);
+    if (extra.reason) st.reason = extra.reason;
+    if (extra.expected) st.expected = extra.expected;
+    if (extra.observed) st.observed = extra.observed;
+    st.seqs = transcript.map((r) => r.seq);
+  };
+  const decideRest = (verdict: Verdict, extra: { reason?: string; expected?: string; observed?: string }) =>
+    pending().forEach((st) => decide(st, verdict, extra));
+
+  // Applicability before any traffic.
+  if (!inRange(version, scenario.versions)) {
+    decideRest('not-applicable', { reason: 'version-out-of-range' });
+    status = 'not-applicable';
+  }
+  for (const st of states.values())
+    if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: 'version-out-of-range' });
+
+  const send = async (spec: HttpRequestSpec, stepId: string, record: boolean): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
+    const req = buildRequest(spec, ctx.url, vars, nextId);
+    const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
+    const ex = await exchange(ctx.agent, req, read, ctx.limits, record ? transcript.length : -1, stepId);
+    if (record) transcript.push(ex.record);
+    return { ex, awaitId: req.awaitId };
+  };
+
+  for (const step of scenario.steps) {
+    if (pending().length === 0) break;
+    if (ctx.signal?.aborted) {
+      decideRest('skipped', { reason: 'run-interrupted' });
+      status = 'interrupted';
+      break;
+    }
+    // A step without http/probe asserts on the previous step's observation.
+    const obs: Observation = step.http || step.probe ? { captures: vars } : { ...lastObs, captures: vars };
+    try {
+      if (step.http) {
+        const { ex, awaitId } = await send(step.http, step.id, true);
+        obs.record = ex.record;
+        obs.subject = subjectOf(ex, awaitId);
+        const info = resolvePointer(obs.subject, '/result/serverInfo');
+        if (!serverInfo && info && typeof info === 'object' && step.http.jsonrpc?.method === 'initialize') serverInfo = info as Record<string, unknown>;
+      } else if (step.probe) {
+        const probe = PROBES[step.probe]!;
+        let unrecorded = 0;
+        const res = await probe.run({
+          params: interpolate(step.with ?? {}, vars),
+          protocolVersion: version,
+          request: async (spec, opts) => {
+            const record = opts?.transcript !== false;
+            if (!record) unrecorded++;
+            return (await send(spec, step.id, record)).ex;
+          },
+        });
+        obs.subject = res.output;
+        if (unrecorded && transcript.length) {
+          const last = transcript[transcript.length - 1]!;
+          last.note = `${last.note ? `${last.note}; ` : ''}probe ${step.probe} sent ${unrecorded} further exchanges not kept in the transcript`;
+        }
+        if (res.error) {
+          decideRest('error', { reason: res.error.kind, observed: `${res.error.message}. ${res.output.summary}` });
+          status = 'error';
+          break;
+        }
+      }
+    } catch (err) {
+      const reason = err instanceof UnknownVariableError ? 'unknown-variable' : 'harness-error';
+      decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
+      status = 'error';
+      break;
+    }
+
+    // A broken exchange decides nothing about conformance unless a rung asks for it.
+    lastObs = obs;
+    const brokeAt = step.http || step.probe ? obs.record?.error : undefined;
+    if (brokeAt) {
+      const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
+      if (!explicit) {
+        decideRest('error', { reason: brokeAt.kind, observed: `step ${step.id}: ${brokeAt.kind}: ${brokeAt.message}` });
+        status = 'error';
+        break;
+      }
+    }
+
+    for (const [name, spec] of Object.entries(step.capture ?? {})) {
+      if ('header' in spec) vars[name] = obs.record?.response?.headers[spec.header.toLowerCase()];
+      else if ('pointer' in spec) vars[name] = resolvePointer(obs.subject, spec.pointer);
+      else vars[name] = obs.record?.response?.status;
+    }
+
+    const aw = step['applies-when'];
+    if (aw && !matches(interpolate(aw.that, vars), obs)) {
+      decideRest('not-applicable', { reason: aw.reason, expected: describeMatcher(aw.that), observed: describeObservation(obs, [aw.that]) });
+      status = 'not-applicable';
+      break;
+    }
+
+    const looked = collectMatchers(step).map((m) => interpolate(m, vars));
+    for (const [slug, m] of Object.entries(step.expect ?? {})) {
+      const st = states.get(slug)!;
+      const mi = interpolate(m, vars);
+      const ok = matches(mi, obs);
+      decide(st, ok ? 'pass' : badVerdictFor(st.level), { expected: describeMatcher(mi), observed: describeObservation(obs, [mi]) });
+    }
+
+    if (step.outcomes) {
+      const rung = step.outcomes.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
+      if (rung) applyRung(rung, step.outcomes, states, decide, obs, looked, vars);
+      if (rung?.end) {
+        decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
+        status = 'ended-early';
+        break;
+      }
+    }
+
+    const rq = step.require;
+    if (rq && !matches(interpolate(rq.that, vars), obs)) {
+      decideRest('blocked', {
+        reason: rq.reason,
+        expected: `step ${step.id}: ${describeMatcher(rq.that)}`,
+        observed: describeObservation(obs, [rq.that]),
+      });
+      status = 'ended-early';
+      break;
+    }
+  }
+  decideRest('error', { reason: 'not-decided', observed: 'no step decided this check (scenario bug)' });
+
+  const checks: CheckResult[] = scenario.checks.map((c) => {
+    const st = states.get(c.id)!;
+    const r: CheckResult = {
+      id: `${scenario.id}/${c.id}`,
+      scenario: scenario.id,
+      protocolVersion: version,
+      title: c.title,
+      level: st.level,
+      requirements: c.requirements,
+      spec: c.spec,
+      specUrl: specUrl(c.spec, version),
+      verdict: st.verdict!,
+      transcript: { scenarioRun: key, seqs: st.seqs },
+    };
+    if (st.reason) r.reason = st.reason;
+    if (st.expected) r.expected = st.expected;
+    if (st.observed) r.observed = st.observed;
+    return r;
+  });
+  const captures: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars)) if (!['url', 'origin', 'protocolVersion'].includes(k) && v !== undefined) captures[k] = v;
+  const run: ScenarioRun = {
+    key,
+    id: scenario.id,
+    title: scenario.title,
+    file: scenario.file,
+    protocolVersion: version,
+    status,
+    durationMs: Date.now() - started,
+    captures,
+    transcript,
+    checks: checks.map((c) => c.id),
+  };
+  return { run, checks, ...(serverInfo ? { serverInfo } : {}) };
+}
+
+function applyRung(
+  rung: Outcome,
+  ladder: Outcome[],
+  states: Map<string, CheckState>,
+  decide: (st: CheckState, v: Verdict, extra: { reason?: string; expected?: string; observed?: string }) => void,
+  obs: Observation,
+  looked: Matcher[],
+  vars: Record<string, unknown>,
+): void {
+  for (const [slug, verdict] of Object.entries(rung.record)) {
+    const st = states.get(slug)!;
+    // "Expected" is what the passing rungs for this check ask for.
+    const good = ladder.filter((o) => o.when && o.record[slug] === 'pass').map((o) => describeMatcher(interpolate(o.when!, vars)));
+    const expected = safeInterpolate(rung.expected, vars) ?? (good.length ? good.join('; or ') : undefined);
+    const observed = safeInterpolate(rung.observed, vars) ?? describeObservation(obs, looked);
+    decide(st, verdict, {
+      ...(rung.reason ? { reason: rung.reason } : {}),
+      ...(expected ? { expected } : {}),
+      observed,
+    });
+  }
+}

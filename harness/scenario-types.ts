@@ -1,0 +1,144 @@
+/**
+ * The scenario model: a YAML file under `suites/` after loading, validation
+ * against `schemas/scenario.schema.json` and macro expansion. The README's
+ * "Writing scenarios" section documents each key.
+ */
+import type { Level, Verdict } from './model.js';
+import type { VersionRange } from './versions.js';
+
+/** A value test, used by header, pointer and captured matchers. A bare scalar means `equals`. */
+export type ValueMatch =
+  | 'present'
+  | 'absent'
+  | string
+  | number
+  | boolean
+  | null
+  | {
+      equals?: unknown;
+      notEquals?: unknown;
+      in?: unknown[];
+      notIn?: unknown[];
+      /** ECMAScript regular expression the (string) value must match. */
+      pattern?: string;
+      /** JSON type: string, number, integer, boolean, object, array, null. */
+      type?: string;
+      /** HTTP status class such as `2xx`, for numeric values. */
+      class?: string;
+      present?: boolean;
+      /** Smallest string or array length. */
+      minLength?: number;
+    };
+
+/** A status test: a code, a class such as `2xx`, or a list of either. */
+export type StatusMatch = number | string | Array<number | string>;
+
+/**
+ * A condition over one step's observation. Keys combine with AND.
+ * `result`/`error` look at the JSON-RPC response message; `pointer` at the
+ * step's subject (that message, or a probe's output); `transportError` at a
+ * failed exchange.
+ */
+export interface Matcher {
+  status?: StatusMatch;
+  header?: Record<string, ValueMatch>;
+  /** Response media types (without parameters) accepted, e.g. `[application/json, text/event-stream]`. */
+  mediaType?: string[];
+  body?: 'empty' | 'nonempty';
+  result?: 'present' | 'absent';
+  error?: 'present' | 'absent' | { code?: number | number[] };
+  pointer?: Record<string, ValueMatch>;
+  captured?: Record<string, ValueMatch>;
+  transportError?: 'any' | 'timeout' | 'size-limit' | 'connection' | 'protocol';
+  not?: Matcher;
+  all?: Matcher[];
+  any?: Matcher[];
+}
+
+/** One rung of an outcome ladder: the first rung whose `when` matches decides. */
+export interface Outcome {
+  when?: Matcher;
+  otherwise?: true;
+  /** Verdicts to record, by check slug; only checks still pending take them. */
+  record: Record<string, Verdict>;
+  reason?: string;
+  expected?: string;
+  observed?: string;
+  /** Stop the scenario here; pending checks take `remaining` (default `not-applicable`) with `reason`. */
+  end?: { remaining?: Verdict; reason: string };
+}
+
+/** How to capture a value from a step for later `{{name}}` use. */
+export type CaptureSpec = { header: string } | { pointer: string } | { status: true };
+
+/** A gate: when `that` does not hold, the scenario stops with `reason`. */
+export interface Gate {
+  that: Matcher;
+  reason: string;
+}
+
+/** An HTTP request to send. */
+export interface HttpRequestSpec {
+  method?: string;
+  /**
+   * Which standard headers the harness adds before `headers` apply:
+   * `session` (default) = Content-Type/Accept + captured `Mcp-Session-Id` +
+   * `MCP-Protocol-Version` from 2025-06-18 once negotiated; `bare` =
+   * Content-Type/Accept only; `none` = nothing.
+   */
+  preset?: 'session' | 'bare' | 'none';
+  /** Extra headers, names sent as written; `null` removes a preset header (case-insensitively). */
+  headers?: Record<string, string | null>;
+  /** A JSON-RPC message built by the harness (id auto-assigned unless given). */
+  jsonrpc?: { method: string; params?: unknown; id?: string | number | null; notification?: boolean };
+  /** Any JSON body (e.g. a batch). */
+  json?: unknown;
+  /** A raw body string, sent byte for byte (e.g. malformed JSON). */
+  body?: string;
+  /** Read the answer for this many ms and stop (for GET streams); absent = read the response. */
+  windowMs?: number;
+}
+
+/** A step after macro expansion. Exactly one of `http`, `probe` or neither (a pure gate). */
+export interface Step {
+  /** Step ID (unique in the scenario after expansion; macro steps are `<macro>.<id>`). */
+  id: string;
+  http?: HttpRequestSpec;
+  probe?: string;
+  with?: Record<string, unknown>;
+  capture?: Record<string, CaptureSpec>;
+  'applies-when'?: Gate;
+  expect?: Record<string, Matcher>;
+  outcomes?: Outcome[];
+  require?: Gate;
+  /** JSON path of the step in its source file, for error messages (`steps.3` or `_steps/open-session.yaml:steps.0`). */
+  source: string;
+}
+
+/** A check declared by a scenario: the unit of verdict. */
+export interface CheckDecl {
+  /** Slug, unique within the scenario. */
+  id: string;
+  title: string;
+  level: Level;
+  requirements: string[];
+  /** Spec page and anchor relative to the revision, e.g. `basic/transports#session-management`. */
+  spec: string;
+  versions?: VersionRange;
+  /** From version `from` on, the check has the stricter `level`. */
+  escalate?: { from: string; level: Level };
+}
+
+/** A loaded scenario: the unit of execution. */
+export interface Scenario {
+  id: string;
+  title: string;
+  description?: string;
+  versions: VersionRange;
+  checks: CheckDecl[];
+  steps: Step[];
+  /** Absolute path of the YAML file. */
+  path: string;
+  /** Path relative to the suite root. */
+  file: string;
+}

@@ -1,0 +1,251 @@
+/**
+ * Targets: a URL to judge, optionally served by a command the harness starts.
+ * A started command runs in its own process group, and the whole group is
+ * stopped afterwards (SIGTERM, then SIGKILL after a grace period) — also on
+ * harness errors and signals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/** The target could not be started or reached: the CLI exits 2. */
+export class TargetError extends Error {
+  constructor(
+    message: string,
+    /** Tail of the target's stderr, when the harness started it. */
+    readonly stderr?: string,
+  ) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** Bytes of stdout/stderr kept from a started target (the tail). */
+export const OUTPUT_TAIL_BYTES = 64 * 1024;
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves when a TCP connection to host:port succeeds within `timeoutMs`; rejects otherwise. */
+export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`no TCP connection to ${host}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      sock.end();
+      resolve();
+    });
+    sock.once('error', (e) => {
+      clearTimeout(timer);
+      sock.destroy();
+      reject(e);
+    });
+  });
+}
+
+function hostPort(url: URL): { host: string; port: number } {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return { host, port };
+}
+
+/**
+ * Checks that `url` is a usable http(s) URL and that its host accepts TCP connections.
+ * @throws TargetError when the URL is malformed or nothing listens there within `timeoutMs`
+ */
+export async function assertReachable(url: string, timeoutMs: number): Promise<void> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TargetError(`not a valid URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TargetError(`unsupported URL scheme ${u.protocol} (use http: or https:)`);
+  const { host, port } = hostPort(u);
+  try {
+    await tcpProbe(host, port, timeoutMs);
+  } catch (e) {
+    throw new TargetError(`target ${url} is unreachable: ${(e as Error).message}`);
+  }
+}
+
+class Tail {
+  private buf = '';
+  push(chunk: Buffer): void {
+    this.buf += chunk.toString('utf8');
+    if (this.buf.length > OUTPUT_TAIL_BYTES) this.buf = this.buf.slice(-OUTPUT_TAIL_BYTES);
+  }
+  toString(): string {
+    return this.buf;
+  }
+}
+
+/** A target process started by the harness. */
+export interface StartedTarget {
+  url: string;
+  command: string;
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  /** Exit code once the leader exited (null: killed by a signal; undefined: still running). */
+  exitCode(): number | null | undefined;
+  /** Stops the whole process group; idempotent. @param graceMs wait between SIGTERM and SIGKILL */
+  stop(graceMs?: number): Promise<void>;
+  /** Sends SIGKILL to the group at once (for process exit paths that cannot wait). */
+  killNow(): void;
+}
+
+/**
+ * True while the process group `pgid` has a member that is not a zombie. On
+ * Linux this reads `/proc` (a zombie orphan waits for init to reap it and
+ * would otherwise look alive); elsewhere it asks with signal 0.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux' && existsSync('/proc/self/stat')) {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the parenthesised command: state ppid pgrp ...
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return true;
+    }
+    return false;
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `command` through `/bin/sh -c` in a new process group, with `PORT`
+ * set, and waits until the URL's port accepts TCP connections.
+ *
+ * `{port}` in `command` and `urlTemplate` is replaced by a free loopback port;
+ * without `{port}` the URL's own port is used.
+ * @param startupTimeoutMs how long to wait for the port to open (ms)
+ * @throws TargetError when the process exits first or the port stays closed; the group is stopped first
+ */
+export async function startCommand(command: string, urlTemplate: string, startupTimeoutMs: number): Promise<StartedTarget> {
+  let port: number;
+  if (urlTemplate.includes('{port}') || command.includes('{port}')) port = await freePort();
+  else {
+    try {
+      port = hostPort(new URL(urlTemplate)).port;
+    } catch {
+      throw new TargetError(`not a valid URL: ${urlTemplate}`);
+    }
+  }
+  const url = urlTemplate.replaceAll('{port}', String(port));
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TargetError(`not a valid URL: ${url}`);
+  }
+  const cmd = command.replaceAll('{port}', String(port));
+  const child: ChildProcess = spawn('/bin/sh', ['-c', cmd], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(port) },
+  });
+  const out = new Tail();
+  const err = new Tail();
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => err.push(c));
+  let code: number | null | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (c, sig) => {
+      code = sig ? null : c;
+      resolve();
+    });
+    child.once('error', (e) => {
+      err.push(Buffer.from(`spawn error: ${e.message}\n`));
+      code = code ?? -1;
+      resolve();
+    });
+  });
+  const pid = child.pid ?? -1;
+  let stopped: Promise<void> | undefined;
+  const killNow = () => {
+    if (pid > 0)
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+  };
+  const onExit = () => killNow();
+  process.on('exit', onExit);
+  const target: StartedTarget = {
+    url,
+    command: cmd,
+    pid,
+    stdout: () => out.toString(),
+    stderr: () => err.toString(),
+    exitCode: () => code,
+    killNow,
+    stop(graceMs = 2_000) {
+      stopped ??= (async () => {
+        if (pid > 0 && groupAlive(pid)) {
+          try {
+            process.kill(-pid, 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+          const deadline = Date.now() + graceMs;
+          while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+          if (groupAlive(pid)) killNow();
+          while (groupAlive(pid) && Date.now() < deadline + 1_000) await new Promise((r) => setTimeout(r, 25));
+        }
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 500))]);
+        process.off('exit', onExit);
+      })();
+      return stopped;
+    },
+  };
+  if (pid <= 0) {
+    await target.stop();
+    throw new TargetError(`could not start target command: ${cmd}`, err.toString());
+  }
+
+  const { host } = hostPort(parsed);
+  const deadline = Date.now() + startupTimeoutMs;
+  for (;;) {
+    if (code !== undefined) {
+      await target.stop();
+      throw new TargetError(`target command exited with ${code === null ? 'a signal' : `code ${code}`} before ${url} accepted connections: ${cmd}`, err.toString());
+    }
+    try {
+      await tcpProbe(host, port, Math.max(50, Math.min(500, deadline - Date.now())));
+      return target;
+    } catch {
+      if (Date.now() >= deadline) {
+        await target.stop();
+        throw new TargetError(`target command did not open ${host}:${port} within ${startupTimeoutMs} ms: ${cmd}`, err.toString());
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
+    }
+  }
+}

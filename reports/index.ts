@@ -1,0 +1,71 @@
+/**
+ * Writes the three report files of a run. Console output lives in
+ * `console.ts`; the renderers are re-exported for callers that want strings.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResults } from '../harness/model.js';
+import { renderHtml } from './html.js';
+import { renderJson } from './json.js';
+import { renderJUnit } from './junit.js';
+
+export { formatCheckLine, formatSummary } from './console.js';
+export { escapeHtml, renderHtml } from './html.js';
+export { renderJson } from './json.js';
+export { renderJUnit, xmlSafe } from './junit.js';
+export { renderTranscript } from './transcript.js';
+
+/** Options of {@link writeReports}. */
+export interface WriteReportsOptions {
+  /** Passed to the JUnit renderer: `warn` verdicts become `<failure>`. Default false. */
+  strict?: boolean;
+}
+
+/** Paths of the files {@link writeReports} wrote (each `join(outDir, <name>)`). */
+export interface ReportPaths {
+  json: string;
+  junit: string;
+  html: string;
+}
+
+/**
+ * Renders `results` and writes exactly `results.json`, `junit.xml` and
+ * `report.html` into `outDir` (created recursively if missing), replacing
+ * existing files. All three are rendered before anything is written; each
+ * file is written to a temporary name in `outDir` and renamed into place, so
+ * a reader never sees a partial file. Returns the three paths.
+ *
+ * @throws the renderer's error if `results` cannot be serialised (nothing is
+ *   written then), or the file-system error (EACCES, ENOSPC, ...) of mkdir,
+ *   write or rename; a temporary file is removed on failure.
+ */
+export async function writeReports(
+  results: RunResults,
+  outDir: string,
+  opts: WriteReportsOptions = {},
+): Promise<ReportPaths> {
+  const files = {
+    json: ['results.json', renderJson(results)],
+    junit: ['junit.xml', renderJUnit(results, { strict: opts.strict ?? false })],
+    html: ['report.html', renderHtml(results)],
+  } as const;
+  await mkdir(outDir, { recursive: true });
+  const paths = {} as ReportPaths;
+  for (const key of ['json', 'junit', 'html'] as const) {
+    const [name, text] = files[key];
+    paths[key] = join(outDir, name);
+    await writeAtomically(paths[key], join(outDir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), text);
+  }
+  return paths;
+}
+
+async function writeAtomically(path: string, tmp: string, text: string): Promise<void> {
+  try {
+    await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx' });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * `junit.xml`: one `<testsuite>` per scenario run, one `<testcase>` per check
+ * result, in the JUnit XML dialect CI systems (GitHub, GitLab, Jenkins) read.
+ * Built with xmlbuilder2; every string is passed through {@link xmlSafe}.
+ */
+import { create } from 'xmlbuilder2';
+import type { CheckResult, RunResults, ScenarioRun } from '../harness/model.js';
+import { checkSlug, checksOfRun, seconds, transcriptSlice } from './common.js';
+import { renderTranscript } from './transcript.js';
+
+/** Options of {@link renderJUnit}. */
+export interface JUnitOptions {
+  /** Report `warn` verdicts as `<failure>` instead of passing testcases. Default false. */
+  strict?: boolean;
+}
+
+type Builder = ReturnType<typeof create>;
+
+// Not an XML 1.0 Char: C0 controls other than TAB/LF/CR, U+FFFE/U+FFFF and (with the u flag) lone surrogates.
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
+/** Longest `message` attribute; the full text is in the element body. */
+const MESSAGE_LIMIT = 1000;
+
+/**
+ * `s` without the characters XML 1.0 forbids anywhere in a document (even
+ * escaped): C0 controls other than TAB, LF and CR, lone (unpaired) UTF-16
+ * surrogates, U+FFFE and U+FFFF. Everything else, including markup characters,
+ * is kept for the XML serialiser to escape. Never throws.
+ */
+export function xmlSafe(s: string): string {
+  return s.replace(XML_ILLEGAL, '');
+}
+
+/**
+ * Renders the run as JUnit XML (UTF-8, pretty-printed): root
+ * `<testsuites name="mcp-session-conformance" tests failures errors skipped time>`
+ * (time in seconds), one `<testsuite name="<scenario-id> @<version>">` per
+ * scenario run with `<properties>` (scenario, target, suite version,
+ * `spec.req` per requirement ID, `spec.url` per spec URL), and one
+ * `<testcase classname="<scenario-id>" name="<slug> [<version>]">` per check.
+ *
+ * Verdicts map to: fail → `<failure type="<level>">`; error →
+ * `<error type="<reason>">`; not-applicable/skipped/blocked → `<skipped>`;
+ * warn → passing with `[WARN]` in `<system-out>` (a `<failure>` when
+ * `opts.strict`); info → passing with `[INFO]` in `<system-out>`. Non-pass
+ * testcases carry the deciding transcript slice in `<system-out>`. A check ID
+ * listed by a run without a result becomes an `<error type="missing-result">`.
+ * Testcase `time` is 0: the model records no per-check duration.
+ *
+ * @throws only if xmlbuilder2 rejects the document as not well-formed, which
+ *   {@link xmlSafe} is there to prevent.
+ */
+export function renderJUnit(results: RunResults, opts: JUnitOptions = {}): string {
+  const strict = opts.strict ?? false;
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const root = doc.ele('testsuites');
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+
+  for (const run of results.scenarios) {
+    const entries = checksOfRun(results, run);
+    const counts = { tests: entries.length, failures: 0, errors: 0, skipped: 0 };
+    for (const { check } of entries) {
+      const counter = outcome(check, strict);
+      if (counter) counts[counter]++;
+    }
+    totals.tests += counts.tests;
+    totals.failures += counts.failures;
+    totals.errors += counts.errors;
+    totals.skipped += counts.skipped;
+
+    const suite = root.ele('testsuite', attrs({
+      name: `${run.id} @${run.protocolVersion}`,
+      tests: counts.tests,
+      failures: counts.failures,
+      errors: counts.errors,
+      skipped: counts.skipped,
+      time: seconds(run.durationMs),
+      timestamp: junitTimestamp(results.startedAt),
+    }));
+    addProperties(suite, results, run, entries.flatMap((e) => (e.check ? [e.check] : [])));
+    for (const { id, check } of entries) addTestcase(suite, results, run, id, check, strict);
+  }
+
+  // The totals are known only now; attributes keep insertion order (name first).
+  for (const [k, v] of Object.entries(attrs({ name: 'mcp-session-conformance', ...totals, time: seconds(results.durationMs) }))) {
+    root.att(k, v);
+  }
+  return doc.end({ prettyPrint: true, wellFormed: true });
+}
+
+/** Which `<testsuite>` counter a check result increments, if any. */
+function outcome(check: CheckResult | undefined, strict: boolean): 'failures' | 'errors' | 'skipped' | undefined {
+  switch (check?.verdict) {
+    case undefined:
+    case 'error':
+      return 'errors';
+    case 'fail':
+      return 'failures';
+    case 'warn':
+      return strict ? 'failures' : undefined;
+    case 'not-applicable':
+    case 'skipped':
+    case 'blocked':
+      return 'skipped';
+    default:
+      return undefined; // pass, info: counted in `tests` only
+  }
+}
+
+function addProperties(suite: Builder, results: RunResults, run: ScenarioRun, checks: CheckResult[]): void {
+  const props = suite.ele('properties');
+  const add = (name: string, value: string): void => void props.ele('property', attrs({ name, value }));
+  add('scenario.id', run.id);
+  add('scenario.file', run.file);
+  add('scenario.status', run.status);
+  add('protocolVersion', run.protocolVersion);
+  add('target.url', results.target.url);
+  add('suite.version', results.suiteVersion);
+  for (const req of new Set(checks.flatMap((c) => c.requirements))) add('spec.req', req);
+  for (const url of new Set(checks.map((c) => c.specUrl))) add('spec.url', url);
+}
+
+function addTestcase(
+  suite: Builder,
+  results: RunResults,
+  run: ScenarioRun,
+  id: string,
+  check: CheckResult | undefined,
+  strict: boolean,
+): void {
+  const tc = suite.ele('testcase', attrs({
+    classname: run.id,
+    name: `${checkSlug(id)} [${run.protocolVersion}]`,
+    file: run.file,
+    time: '0',
+  }));
+  if (!check) {
+    tc.ele('error', attrs({ type: 'missing-result', message: `no result recorded for ${id} at ${run.protocolVersion}` }));
+    return;
+  }
+  const headline = `${check.level}: expected ${check.expected ?? '(unspecified)'}, observed ${check.observed ?? '(unspecified)'}`;
+  const details = detailLines(check);
+  let out: string | undefined;
+  switch (check.verdict) {
+    case 'pass':
+      return;
+    case 'fail':
+      tc.ele('failure', attrs({ type: check.level, message: headline })).txt(xmlSafe(details));
+      break;
+    case 'error': {
+      const type = check.reason ?? 'harness-error';
+      tc.ele('error', attrs({ type, message: `${type}: ${check.observed ?? check.title}` })).txt(xmlSafe(details));
+      break;
+    }
+    case 'warn':
+      if (strict) tc.ele('failure', attrs({ type: check.level, message: `[WARN] ${headline}` })).txt(xmlSafe(details));
+      else out = `[WARN] ${headline}\n${details}`;
+      break;
+    case 'info':
+      out = `[INFO] ${check.title}: observed ${check.observed ?? '(unspecified)'}\n${details}`;
+      break;
+    default: // not-applicable, skipped, blocked
+      tc.ele('skipped', attrs({ message: `${check.verdict}: ${check.reason ?? 'no reason given'}` }));
+      return;
+  }
+  const { exchanges, seqs } = transcriptSlice(results, check, run);
+  const transcript = seqs.length > 0 ? renderTranscript(exchanges, { seqs }) : '';
+  const text = [out, transcript && `Transcript:\n${transcript}`].filter(Boolean).join('\n\n');
+  if (text) tc.ele('system-out').txt(xmlSafe(text));
+}
+
+/** The body of a failure/error/system-out: requirement, expectation, observation, spec link. */
+function detailLines(c: CheckResult): string {
+  return [
+    `Requirement: ${c.title}`,
+    `Requirements: ${c.requirements.join(', ')}`,
+    `Level: ${c.level}`,
+    `Expected: ${c.expected ?? '(unspecified)'}`,
+    `Observed: ${c.observed ?? '(unspecified)'}`,
+    ...(c.reason ? [`Reason: ${c.reason}`] : []),
+    `Spec: ${c.specUrl}`,
+  ].join('\n');
+}
+
+/** Attribute map with every value made XML-safe; `message` is collapsed to one bounded line. */
+function attrs(a: Record<string, string | number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) {
+    let s = String(v);
+    if (k === 'message') {
+      s = s.replace(/\s+/g, ' ');
+      if (s.length > MESSAGE_LIMIT) s = s.slice(0, MESSAGE_LIMIT - 1) + '…'; // a split pair is stripped below
+    }
+    out[k] = xmlSafe(s);
+  }
+  return out;
+}
+
+/** ISO-8601 local form without milliseconds or zone (`2025-06-18T10:00:00`), as the JUnit schema wants. */
+function junitTimestamp(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t).toISOString().slice(0, 19) : iso;
+}
