@@ -1,0 +1,186 @@
+/**
+ * The main job end to end, through the built CLI as a user runs it: reports,
+ * exit codes, malformed scenarios, unreachable and failing targets, and
+ * process hygiene for --command (normal end and SIGINT).
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { create } from 'xmlbuilder2';
+import { runCli } from './cli-process.js';
+import { SCHEMAS_DIR } from './paths.js';
+import { freePort } from './target.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'msc-cli-'));
+
+/** Command lines of live processes whose command line contains `marker`. */
+function processesWith(marker: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,stat,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo') && !/\sZ/.test(l.slice(0, 16)));
+}
+
+describe('cli: reference server (no target given)', () => {
+  it('writes exactly the three reports, all checks pass, exit 0', async () => {
+    const out = tmp();
+    const r = await runCli(['--out', out]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'results.schema.json'), 'utf8')));
+    expect(validate(results), JSON.stringify(validate.errors)).toBe(true);
+    expect(results.target.kind).toBe('reference');
+    expect(results.target.serverInfo.name).toBe('mcp-session-conformance-reference');
+    expect(results.checks.length).toBeGreaterThan(10);
+    expect(results.checks.every((c: { verdict: string }) => c.verdict === 'pass')).toBe(true);
+    // One console line per check, then the summary.
+    for (const c of results.checks) expect(r.stdout).toContain(`${c.id}@${c.protocolVersion}`);
+    expect(r.stdout).toMatch(/exit 0/);
+    const junit = create(readFileSync(join(out, 'junit.xml'), 'utf8')).end({ format: 'object' }) as Record<string, any>;
+    const suites = [junit.testsuites.testsuite].flat();
+    expect(suites.length).toBe(results.scenarios.length);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('mcp-session-conformance-reference');
+  });
+
+  it('--list prints scenarios with check IDs, levels and requirement IDs', async () => {
+    const r = await runCli(['--list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/http\.session\.delete-terminates\/terminated-session-returns-404\s+MUST\s+\[HTTP-SESS-006\]/);
+  });
+
+  it('--scenario selects; an unknown one is a usage error (exit 2)', async () => {
+    const out = tmp();
+    const r = await runCli(['--out', out, '--scenario', 'http.session.missing-id']);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(new Set(results.checks.map((c: { scenario: string }) => c.scenario))).toEqual(new Set(['http.session.missing-id']));
+    const bad = await runCli(['--scenario', 'no.such.scenario']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown scenario "no\.such\.scenario"/);
+  });
+
+  it('usage errors exit 2 with a clear message', async () => {
+    const flag = await runCli(['--no-such-flag']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/unknown option/);
+    const ver = await runCli(['--protocol-version', '2020-01-01', '--list']);
+    expect(ver.code).toBe(2);
+    expect(ver.stderr).toMatch(/unknown protocol version "2020-01-01"/);
+    const num = await runCli(['--timeout', 'soon']);
+    expect(num.code).toBe(2);
+    expect(num.stderr).toMatch(/--timeout must be a positive integer/);
+  });
+});
+
+describe('cli: bad scenario files', () => {
+  it('a malformed YAML scenario stops the run with exit 2 and file:line:col', async () => {
+    const dir = tmp();
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'id: x.y\ntitle: t\nversions: {from: "2025-03-26"\nchecks: []\n');
+    const r = await runCli(['--suite', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yaml:\d+:\d+: invalid YAML/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('a schema-invalid scenario names the key and its position', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'area'));
+    writeFileSync(
+      join(dir, 'area', 'bad.yaml'),
+      [
+        'id: area.topic.bad',
+        'title: t',
+        'versions: { from: "2025-03-26" }',
+        'checks:',
+        '  - id: c',
+        '    title: t',
+        '    level: MUSTY',
+        '    requirements: [HTTP-SESS-006]',
+        '    spec: basic/transports',
+        'steps:',
+        '  - http: { jsonrpc: { method: ping } }',
+        '    expect: { c: { status: 200 } }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['--suite', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/area\/bad\.yaml:7:12: schema: at checks\.0\.level: must be one of/);
+  });
+});
+
+describe('cli: targets that cannot be used', () => {
+  it('an unreachable --url exits 2', async () => {
+    const port = await freePort();
+    const r = await runCli(['--url', `http://127.0.0.1:${port}/mcp`, '--out', tmp()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unreachable/);
+  });
+
+  it('a --command that exits at once exits 2 and quotes its stderr', async () => {
+    const r = await runCli(['--command', `node -e "console.error('boom: cannot bind'); process.exit(3)"`, '--url', 'http://127.0.0.1:{port}/mcp']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/exited with code 3/);
+    expect(r.stderr).toContain('boom: cannot bind');
+  });
+
+  it('a --command that never opens its port exits 2 after --startup-timeout and leaves nothing running', async () => {
+    const marker = `never-opens-${process.pid}-${Date.now()}`;
+    const r = await runCli(['--command', `node -e "setTimeout(()=>{}, 600000)" ${marker}`, '--url', 'http://127.0.0.1:{port}/mcp', '--startup-timeout', '800']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/did not open 127\.0\.0\.1:\d+ within 800 ms/);
+    expect(processesWith(marker)).toEqual([]);
+  });
+});
+
+describe('cli: --command process hygiene', () => {
+  /** Polls for `marker` while the CLI runs; resolves true once a live process carries it. */
+  function watchFor(marker: string): { seen: () => boolean; stop: () => void } {
+    let seen = false;
+    const t = setInterval(() => {
+      if (!seen && processesWith(marker).length > 0) seen = true;
+    }, 100);
+    return { seen: () => seen, stop: () => clearInterval(t) };
+  }
+
+  it('stops the whole process group after a run (server and a grandchild)', async () => {
+    const marker = `grandchild-${process.pid}-${Date.now()}`;
+    // The grandchild is a background node that would outlive a leader-only kill.
+    const cmd = `node -e "setTimeout(()=>{},600000)" ${marker} & node dist/fixtures/reference-server.js ${marker}`;
+    const w = watchFor(marker);
+    const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', tmp(), '--scenario', 'http.session.id-uniqueness']);
+    w.stop();
+    expect(r.code).toBe(0);
+    expect(w.seen()).toBe(true);
+    expect(processesWith(marker)).toEqual([]);
+  });
+
+  it('on SIGINT stops the target, writes the reports of finished scenarios marked interrupted, exits 130', async () => {
+    const out = tmp();
+    const marker = `sigint-${process.pid}-${Date.now()}`;
+    const cmd = `node -e "setTimeout(()=>{},600000)" ${marker} & node dist/fixtures/reference-server.js ${marker}`;
+    const w = watchFor(marker);
+    const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
+      env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
+      onSpawn: (pid) => {
+        setTimeout(() => process.kill(pid, 'SIGINT'), 2_500);
+      },
+    });
+    w.stop();
+    expect(r.code).toBe(130);
+    expect(w.seen()).toBe(true);
+    expect(processesWith(marker)).toEqual([]);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.interrupted).toBe(true);
+    const verdicts = new Set(results.checks.map((c: { verdict: string }) => c.verdict));
+    expect(verdicts.has('pass')).toBe(true);
+    expect(verdicts.has('skipped')).toBe(true);
+    expect(verdicts.has('fail')).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+  });
+});
