@@ -1,0 +1,34 @@
+/**
+ * The README's checks table, generated from the scenarios so it cannot drift:
+ * `node dist/harness/checks-table.js` prints it; a test compares it with the
+ * README section between `<!-- checks:begin -->` and `<!-- checks:end -->`.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Scenario } from './scenario-types.js';
+import { loadSuite } from './loader.js';
+import { SUITES_DIR } from './paths.js';
+
+/** Markdown table: one row per check, with level, requirement IDs, versions and title. */
+export function checksTable(scenarios: Scenario[]): string {
+  const rows = ['| check | level | requirements | versions | what it checks |', '|---|---|---|---|---|'];
+  for (const s of scenarios) {
+    for (const c of s.checks) {
+      const range = c.versions ?? s.versions;
+      const versions = `${range.from ?? ''}…${range.before ? `<${range.before}` : ''}`;
+      const level = c.escalate ? `${c.level} (${c.escalate.level} from ${c.escalate.from})` : c.level;
+      rows.push(`| \`${s.id}/${c.id}\` | ${level} | ${c.requirements.join(', ')} | ${versions} | ${c.title.replace(/\|/g, '\\|')} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+function isEntry(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) process.stdout.write(`${checksTable(loadSuite(SUITES_DIR))}\n`);
