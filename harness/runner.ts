@@ -112,13 +112,28 @@ export function buildRequest(
   return { method, url, headers, ...(body !== undefined ? { body } : {}), ...(awaitId !== undefined ? { awaitId } : {}) };
 }
 
+/**
+ * The message matchers look at: the JSON-RPC response whose id equals the
+ * request's. A response with another id is never taken for it (BASE-004); an
+ * error with a null or absent id (parse errors, rejected requests) is. For
+ * notifications and raw bodies, the parsed JSON body.
+ */
 function subjectOf(ex: Exchange, awaitId: string | number | null | undefined): unknown {
+  const isResponse = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x) && ('result' in x || 'error' in x);
+  const responses = ex.messages.filter(isResponse);
   if (awaitId !== undefined) {
-    const m = ex.messages.find((x) => x && typeof x === 'object' && (x as { id?: unknown }).id === awaitId && ('result' in x || 'error' in x));
-    if (m !== undefined) return m;
+    const exact = responses.find((m) => m.id === awaitId);
+    if (exact) return exact;
+    const idless = responses.find((m) => 'error' in m && (m.id === null || m.id === undefined));
+    if (idless) return idless;
+    const other = responses[0];
+    if (other) {
+      ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}response id ${JSON.stringify(other.id)} does not match request id ${JSON.stringify(awaitId)}`;
+      return undefined;
+    }
+    return Array.isArray(ex.json) ? ex.json : undefined;
   }
   if (ex.json !== undefined) return ex.json;
-  const responses = ex.messages.filter((x) => x && typeof x === 'object' && ('result' in x || 'error' in x));
   return responses.length === 1 ? responses[0] : undefined;
 }
 
