@@ -184,3 +184,58 @@ describe('cli: --command process hygiene', () => {
     expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
   });
 });
+
+describe('cli: run deadline, signals and bad output folders', () => {
+  it('SIGTERM stops the target too and still writes the reports', async () => {
+    const out = tmp();
+    const marker = `sigterm-${process.pid}-${Date.now()}`;
+    const cmd = `node dist/fixtures/reference-server.js ${marker}`;
+    const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
+      env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
+      onSpawn: (pid) => {
+        setTimeout(() => process.kill(pid, 'SIGTERM'), 2_000);
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(processesWith(marker)).toEqual([]);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).interrupted).toBe(true);
+  });
+
+  it('--run-timeout ends the run with exit 2, skipped checks (reason run-timeout) and the reports', async () => {
+    const out = tmp();
+    const r = await runCli(['--out', out, '--protocol-version', 'all', '--concurrency', '1', '--run-timeout', '1500'], {
+      env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/run deadline of 1500 ms reached/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.interrupted).toBe(true);
+    const skipped = results.checks.filter((c: { verdict: string }) => c.verdict === 'skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.every((c: { reason: string }) => c.reason === 'run-timeout')).toBe(true);
+  });
+
+  it('a --command whose fixed port is already taken exits 2 instead of judging the squatter', async () => {
+    const { createServer } = await import('node:http');
+    const squatter = createServer((_q, s) => s.end('not mcp'));
+    await new Promise<void>((res) => squatter.listen(0, '127.0.0.1', res));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const r = await runCli(['--command', 'node dist/fixtures/reference-server.js', '--url', `http://127.0.0.1:${port}/mcp`, '--out', tmp()]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`port ${port} is already in use`));
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('an --out that cannot be written is exit 2 before anything runs', async () => {
+    const dir = tmp();
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await runCli(['--out', join(file, 'sub')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write reports to --out/);
+    expect(r.stderr).not.toMatch(/starting target/);
+  });
+});

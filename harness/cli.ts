@@ -8,10 +8,11 @@
  * `reports/`.
  *
  * Exit codes: 0 no check is fail/error; 1 some check is fail or error;
- * 2 usage error, invalid scenario file, or target not startable/reachable;
+ * 2 usage error, invalid scenario file, target not startable/reachable, or
+ * the run deadline (--run-timeout) reached;
  * 130 interrupted by a signal (reports for what finished are written).
  */
-import { realpathSync, existsSync, statSync } from 'node:fs';
+import { realpathSync, existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -60,6 +61,7 @@ interface Flags {
   maxResponseBytes: number;
   startupTimeout: number;
   concurrency: number;
+  runTimeout: number;
   strict?: boolean;
   color: boolean;
 }
@@ -80,6 +82,7 @@ function program(): Command {
     .option('--max-response-bytes <n>', 'largest response body read, in bytes', positiveInt('--max-response-bytes'), 4 * 1024 * 1024)
     .option('--startup-timeout <ms>', 'how long --command may take to open its port, in ms', positiveInt('--startup-timeout'), 15_000)
     .option('--concurrency <n>', 'scenario runs in flight at once', positiveInt('--concurrency'), 4)
+    .option('--run-timeout <ms>', 'deadline of the whole run in ms; unfinished checks are skipped (reason run-timeout) and the exit code is 2', positiveInt('--run-timeout'), 600_000)
     .option('--strict', 'render warn verdicts as failures in junit.xml')
     .option('--no-color', 'plain console output')
     .exitOverride()
@@ -165,6 +168,14 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   if (flags.command && !flags.url) return usage('--command needs --url (e.g. --url http://127.0.0.1:{port}/mcp)');
   if (scenarios.length === 0) return usage('no scenarios selected');
 
+  // The output folder must be writable before any work is done.
+  try {
+    mkdirSync(flags.out, { recursive: true });
+    accessSync(flags.out, constants.W_OK);
+  } catch (e) {
+    return usage(`cannot write reports to --out ${flags.out}: ${(e as Error).message}`);
+  }
+
   // Target.
   let started: StartedTarget | undefined;
   let target: TargetInfo;
@@ -178,7 +189,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       process.exit(130);
     }
     io.err(`\n${sig}: stopping; reports for finished scenarios will be written (again to force quit)\n`);
-    interrupt.abort();
+    interrupt.abort('run-interrupted');
     void started?.stop();
   };
   process.on('SIGINT', onSignal);
@@ -206,6 +217,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
 
     io.err(`judging ${target.url} at ${versions.join(', ')}: ${scenarios.length} scenarios\n`);
+    const runTimer = setTimeout(() => {
+      io.err(`\nrun deadline of ${flags.runTimeout} ms reached: stopping; reports for finished scenarios will be written\n`);
+      interrupt.abort('run-timeout');
+    }, flags.runTimeout);
+    runTimer.unref();
     let results: RunResults = await runSuite({
       url: target.url,
       target,
@@ -216,6 +232,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       signal: interrupt.signal,
       onScenarioDone: (o) => o.checks.forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
     });
+    clearTimeout(runTimer);
     if (started) {
       await started.stop();
       results = {
@@ -223,12 +240,19 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         target: { ...results.target, stdout: started.stdout(), stderr: started.stderr(), exitCode: started.exitCode() ?? null },
       };
     }
-    const paths = await writeReports(results, flags.out, { strict: flags.strict === true });
+    let paths: { json: string; junit: string; html: string };
+    try {
+      paths = await writeReports(results, flags.out, { strict: flags.strict === true });
+    } catch (e) {
+      io.err(`mcp-session-conformance: cannot write reports to ${flags.out}: ${(e as Error).message}\n`);
+      return 2;
+    }
     io.out(`\n${formatSummary(results, { color })}\n`);
     io.out(`reports: ${paths.json}, ${paths.junit}, ${paths.html}\n`);
     if (results.interrupted) {
-      io.out('run interrupted: the reports hold the scenarios that finished\n');
-      return 130;
+      const timedOut = interrupt.signal.reason === 'run-timeout';
+      io.out(`run ${timedOut ? 'deadline reached' : 'interrupted'}: the reports hold the scenarios that finished\n`);
+      return timedOut ? 2 : 130;
     }
     const code = exitCodeFor(results);
     io.out(code === 0 ? 'exit 0: no check failed or errored\n' : 'exit 1: at least one check is fail or error\n');

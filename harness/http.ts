@@ -70,8 +70,9 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-function classify(err: unknown, timedOut: boolean): { kind: ExchangeErrorKind; message: string } {
+function classify(err: unknown, timedOut: boolean, aborted = false): { kind: ExchangeErrorKind; message: string } {
   const e = err as { code?: string; message?: string };
+  if (aborted) return { kind: 'connection', message: 'abandoned: the run was interrupted' };
   if (timedOut) return { kind: 'timeout', message: 'no complete answer before the deadline' };
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError)
     return { kind: 'timeout', message: e.message ?? 'timeout' };
@@ -86,6 +87,7 @@ function classify(err: unknown, timedOut: boolean): { kind: ExchangeErrorKind; m
  *
  * @param seq position of this exchange in the scenario transcript
  * @param step ID of the step sending it (for the transcript)
+ * @param abort aborts the exchange at once (run interrupted); it then ends with a `connection` error
  */
 export async function exchange(
   agent: Agent,
@@ -94,6 +96,7 @@ export async function exchange(
   limits: ExchangeLimits,
   seq: number,
   step: string,
+  abort?: AbortSignal,
 ): Promise<Exchange> {
   const started = Date.now();
   const record: ExchangeRecord = {
@@ -108,6 +111,12 @@ export async function exchange(
   let timedOut = false;
   let windowEnded = false;
   const budget = read.kind === 'window' ? Math.min(read.windowMs, limits.timeoutMs) : limits.timeoutMs;
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    controller.abort();
+  };
+  abort?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
     if (read.kind === 'window') windowEnded = true;
     else timedOut = true;
@@ -172,7 +181,7 @@ export async function exchange(
       }
     } catch (err) {
       if (windowEnded) record.note = `observed the stream for ${budget} ms`;
-      else record.error = classify(err, timedOut);
+      else record.error = classify(err, timedOut, aborted);
     } finally {
       res.body.destroy();
     }
@@ -180,10 +189,11 @@ export async function exchange(
       record.note = 'the SSE stream ended without the JSON-RPC response';
     }
   } catch (err) {
-    record.error = windowEnded ? undefined : classify(err, timedOut);
+    record.error = windowEnded ? undefined : classify(err, timedOut, aborted);
     if (!record.error) delete record.error;
   } finally {
     clearTimeout(timer);
+    abort?.removeEventListener('abort', onAbort);
   }
 
   const body = Buffer.concat(chunks);

@@ -26,7 +26,7 @@ export interface RunnerContext {
   url: string;
   limits: ExchangeLimits;
   protocolVersion: string;
-  /** Aborted when the run is interrupted (SIGINT, run deadline). */
+  /** Aborted when the run is interrupted (SIGINT, run deadline); a string reason becomes the reason code. */
   signal?: AbortSignal;
 }
 
@@ -46,6 +46,11 @@ interface CheckState {
   expected?: string;
   observed?: string;
   seqs: number[];
+}
+
+/** Reason code of an interruption: the abort reason when it is a string (e.g. `run-timeout`), else `run-interrupted`. */
+function interruptReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'run-interrupted';
 }
 
 /** Spec URL for a page/anchor at a revision. */
@@ -198,7 +203,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   const send = async (spec: HttpRequestSpec, stepId: string, record: boolean): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
     const req = buildRequest(spec, ctx.url, vars, nextId);
     const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
-    const ex = await exchange(ctx.agent, req, read, ctx.limits, record ? transcript.length : -1, stepId);
+    const ex = await exchange(ctx.agent, req, read, ctx.limits, record ? transcript.length : -1, stepId, ctx.signal);
     if (record) transcript.push(ex.record);
     return { ex, awaitId: req.awaitId };
   };
@@ -206,7 +211,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   for (const step of scenario.steps) {
     if (pending().length === 0) break;
     if (ctx.signal?.aborted) {
-      decideRest('skipped', { reason: 'run-interrupted' });
+      decideRest('skipped', { reason: interruptReason(ctx.signal) });
       status = 'interrupted';
       break;
     }
@@ -250,6 +255,12 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     }
 
     // A broken exchange decides nothing about conformance unless a rung asks for it.
+    if (ctx.signal?.aborted) {
+      // What this step saw was cut short by the interruption: decide nothing from it.
+      decideRest('skipped', { reason: interruptReason(ctx.signal) });
+      status = 'interrupted';
+      break;
+    }
     lastObs = obs;
     const brokeAt = step.http || step.probe ? obs.record?.error : undefined;
     if (brokeAt) {

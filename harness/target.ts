@@ -165,6 +165,14 @@ export async function startCommand(command: string, urlTemplate: string, startup
     throw new TargetError(`not a valid URL: ${url}`);
   }
   const cmd = command.replaceAll('{port}', String(port));
+  if (!urlTemplate.includes('{port}') && !command.includes('{port}')) {
+    // A fixed port already served by something else would have us judge the wrong server.
+    const taken = await tcpProbe(hostPort(parsed).host, port, 300).then(
+      () => true,
+      () => false,
+    );
+    if (taken) throw new TargetError(`port ${port} is already in use before ${cmd} started; stop what listens there or use {port} in --url`);
+  }
   const child: ChildProcess = spawn('/bin/sh', ['-c', cmd], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
