@@ -12,7 +12,7 @@
 import type { Agent } from 'undici';
 import type { CheckResult, ExchangeRecord, Level, ScenarioRun, ScenarioStatus, Verdict } from './model.js';
 import type { CheckDecl, HttpRequestSpec, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
-import { exchange, type Exchange, type ExchangeLimits, type ReadMode } from './http.js';
+import { exchange, mediaType, type Exchange, type ExchangeLimits, type ReadMode } from './http.js';
 import { interpolate, UnknownVariableError } from './interpolate.js';
 import { describeMatcher, describeObservation, matches, resolvePointer, type Observation } from './match.js';
 import { badVerdictFor, capVerdict } from './loader.js';
@@ -120,10 +120,23 @@ export function buildRequest(
 /**
  * The message matchers look at: the JSON-RPC response whose id equals the
  * request's. A response with another id is never taken for it (BASE-004); an
- * error with a null or absent id (parse errors, rejected requests) is. For
- * notifications and raw bodies, the parsed JSON body.
+ * error with a null or absent id (parse errors, rejected requests) is. A 2xx
+ * body that is neither `application/json` nor SSE is never taken as the
+ * answer to a request, whatever it contains. For notifications and raw
+ * bodies, the parsed JSON body.
  */
 function subjectOf(ex: Exchange, awaitId: string | number | null | undefined): unknown {
+  // A 2xx answer to a request MUST be application/json or text/event-stream
+  // (basic/transports#sending-messages-to-the-server); a client does not read
+  // any other body as JSON-RPC, so neither does the harness.
+  const res = ex.record.response;
+  if (awaitId !== undefined && res && res.status >= 200 && res.status < 300 && !res.sse && ex.json !== undefined) {
+    const mt = mediaType(res.headers['content-type']);
+    if (mt !== 'application/json') {
+      ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}Content-Type ${mt || '(none)'} is neither application/json nor text/event-stream: the body is not taken as the JSON-RPC response`;
+      return undefined;
+    }
+  }
   const isResponse = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x) && ('result' in x || 'error' in x);
   const responses = ex.messages.filter(isResponse);
   if (awaitId !== undefined) {
