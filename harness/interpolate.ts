@@ -19,7 +19,7 @@ export class UnknownVariableError extends Error {
 
 function lookup(name: string, vars: Record<string, unknown>): unknown {
   if (name === 'uuid') return randomUUID();
-  if (!(name in vars) || vars[name] === undefined) throw new UnknownVariableError(name);
+  if (!Object.hasOwn(vars, name) || vars[name] === undefined) throw new UnknownVariableError(name);
   return vars[name];
 }
 
@@ -40,9 +40,8 @@ export function interpolate<T>(value: T, vars: Record<string, unknown>): T {
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, vars)) as T;
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, vars);
-    return out as T;
+    // fromEntries defines own properties, so a `__proto__` key stays data.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, vars)])) as T;
   }
   return value;
 }

@@ -10,7 +10,7 @@
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isNode, visit, type Document, type Node as YamlNode } from 'yaml';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Level, Verdict } from './model.js';
 import type { CheckDecl, Matcher, Scenario, Step } from './scenario-types.js';
@@ -91,7 +91,33 @@ function parseYaml(path: string, display: string, text?: string): Parsed {
     const pos = lc.linePos(err.pos[0]);
     throw new ScenarioError(display, pos.line, pos.col, `invalid YAML: ${err.message.split('\n')[0]}`);
   }
-  return { doc, lc, data: doc.toJS({ maxAliasCount: 100 }), file: display };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // Aliases fail only here: an undefined anchor, or too many expansions.
+    const pos = lc.linePos(badAlias(doc)?.range?.[0] ?? 0);
+    throw new ScenarioError(display, pos.line, pos.col, `invalid YAML: ${(e as Error).message}`);
+  }
+  return { doc, lc, data, file: display };
+}
+
+/** The first alias whose anchor is not defined before it, else the first alias. */
+function badAlias(doc: Document): YamlNode | undefined {
+  const anchors = new Set<string>();
+  let first: YamlNode | undefined;
+  let bad: YamlNode | undefined;
+  visit(doc, (_, n) => {
+    if (isAlias(n)) {
+      first ??= n;
+      if (!anchors.has(n.source)) {
+        bad = n;
+        return visit.BREAK;
+      }
+    } else if (isNode(n) && n.anchor) anchors.add(n.anchor);
+    return undefined;
+  });
+  return bad ?? first;
 }
 
 function posOf(p: Parsed, path: Array<string | number>, key = false): { line: number; col: number } {
@@ -223,6 +249,41 @@ function matcherCaptures(m: Matcher | undefined, into: Set<string>): void {
 }
 
 /**
+ * Where `{{name}}` is used inside `value`: the path of the first string that
+ * references it or, with `captured`, of a `captured` entry naming it.
+ */
+function findVariable(value: unknown, name: string, captured: boolean, path: Array<string | number> = []): Array<string | number> | undefined {
+  if (typeof value === 'string') return referencedVariables(value).has(name) ? path : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [k, v] of entries) {
+    if (captured && k === 'captured' && v && typeof v === 'object' && Object.hasOwn(v, name)) return [...path, k, name];
+    const found = findVariable(v, name, captured, [...path, k]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Rejects `pattern`s that are not valid ECMAScript (unicode-mode) regular expressions. */
+function lintPatterns(p: Parsed, m: Matcher, path: Array<string | number>): void {
+  for (const kind of ['header', 'pointer', 'captured'] as const) {
+    for (const [k, vm] of Object.entries(m[kind] ?? {})) {
+      const pattern = vm && typeof vm === 'object' ? vm.pattern : undefined;
+      // A pattern built from {{variables}} can only be checked once they are substituted.
+      if (typeof pattern !== 'string' || referencedVariables(pattern).size) continue;
+      try {
+        new RegExp(pattern, 'u');
+      } catch (e) {
+        fail(p, [...path, kind, k, 'pattern'], `invalid pattern: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (m.not) lintPatterns(p, m.not, [...path, 'not']);
+  m.all?.forEach((x, i) => lintPatterns(p, x, [...path, 'all', i]));
+  m.any?.forEach((x, i) => lintPatterns(p, x, [...path, 'any', i]));
+}
+
+/**
  * Loads one scenario file.
  * @param path absolute path of the YAML file
  * @param suiteRoot folder the suite lives in (for `_steps/` and relative names)
@@ -262,7 +323,8 @@ export function loadScenario(
   });
 
   // Expand macros, keeping each step's source path for messages.
-  const steps: Array<Step & { _p: Parsed; _path: Array<string | number> }> = [];
+  // `_use`: for a macro step, where the scenario uses the macro.
+  const steps: Array<Step & { _p: Parsed; _path: Array<string | number>; _use?: Array<string | number> }> = [];
   raw.steps.forEach((s, i) => {
     if (s.use) {
       if (s.with !== undefined) fail(p, ['steps', i, 'with'], 'macros take no parameters', true);
@@ -275,6 +337,7 @@ export function loadScenario(
           source: `${m.parsed.file}:steps.${j}`,
           _p: m.parsed,
           _path: ['steps', j],
+          _use: ['steps', i, 'use'],
         });
       });
     } else {
@@ -285,6 +348,16 @@ export function loadScenario(
   const seenIds = new Set<string>();
   const captured = new Set<string>(BUILTIN_VARIABLES);
   for (const s of steps) {
+    try {
+      lintStep(s);
+    } catch (e) {
+      // A problem in a macro step (often: the macro used too early) is reported where the scenario uses the macro.
+      if (!s._use || !(e instanceof ScenarioError)) throw e;
+      const at = posOf(p, s._use);
+      throw new ScenarioError(p.file, at.line, at.col, `${e.problem} (in macro step ${s.id}, ${e.file}:${e.line}:${e.col})`);
+    }
+  }
+  function lintStep(s: (typeof steps)[number]): void {
     const sp = s._p;
     if (seenIds.has(s.id)) fail(sp, [...s._path, 'id'], `duplicate step id "${s.id}"`);
     seenIds.add(s.id);
@@ -293,23 +366,31 @@ export function loadScenario(
     // Variables must be captured by an earlier step (or by this step, for its own ladders).
     const used = referencedVariables({ http: s.http, with: s.with });
     for (const v of used)
-      if (!captured.has(v)) fail(sp, s._path, `{{${v}}} is used before any step captures it`);
+      if (!captured.has(v))
+        fail(sp, [...s._path, ...(findVariable({ http: s.http, with: s.with }, v, false) ?? [])], `{{${v}}} is used before any step captures it`);
     Object.keys(s.capture ?? {}).forEach((k) => captured.add(k));
     const inMatchers = new Set<string>();
-    const allMatchers: Matcher[] = [
-      ...Object.values(s.expect ?? {}),
-      ...(s.outcomes ?? []).flatMap((o) => (o.when ? [o.when] : [])),
-      ...(s['applies-when'] ? [s['applies-when'].that] : []),
-      ...(s.require ? [s.require.that] : []),
+    // Each matcher with its path in the step.
+    const located: Array<[Matcher, Array<string | number>]> = [
+      ...Object.entries(s.expect ?? {}).map(([slug, m]): [Matcher, Array<string | number>] => [m, ['expect', slug]]),
+      ...(s.outcomes ?? []).flatMap((o, k): Array<[Matcher, Array<string | number>]> => (o.when ? [[o.when, ['outcomes', k, 'when']]] : [])),
+      ...(s['applies-when'] ? [[s['applies-when'].that, ['applies-when', 'that']] as [Matcher, Array<string | number>]] : []),
+      ...(s.require ? [[s.require.that, ['require', 'that']] as [Matcher, Array<string | number>]] : []),
     ];
+    const allMatchers = located.map(([m]) => m);
     allMatchers.forEach((m) => matcherCaptures(m, inMatchers));
     referencedVariables(allMatchers).forEach((v) => inMatchers.add(v));
     for (const v of inMatchers)
-      if (!captured.has(v)) fail(sp, s._path, `matcher refers to "${v}", which no step up to here captures`);
+      if (!captured.has(v)) {
+        const where = located.map(([m, at]) => ({ at, rel: findVariable(m, v, true) })).find((x) => x.rel);
+        const path = where ? [...s._path, ...where.at, ...where.rel!] : s._path;
+        fail(sp, path, `matcher refers to "${v}", which no step up to here captures`, where?.rel?.[where.rel.length - 2] === 'captured');
+      }
+    located.forEach(([m, at]) => lintPatterns(sp, m, [...s._path, ...at]));
     if (sp !== p) {
       // Macro steps may not name checks: scenarios decide verdicts.
       if (s.expect || s.outcomes) fail(sp, s._path, 'macro steps cannot record verdicts');
-      continue;
+      return;
     }
     Object.keys(s.expect ?? {}).forEach((slug) => {
       const c = checkOf(p, decls, slug, [...s._path, 'expect', slug]);
@@ -341,7 +422,7 @@ export function loadScenario(
     ...(raw.description ? { description: raw.description } : {}),
     versions: raw.versions,
     checks: raw.checks,
-    steps: steps.map(({ _p, _path, ...rest }) => rest as Step),
+    steps: steps.map(({ _p, _path, _use, ...rest }) => rest as Step),
     path,
     file,
   };
