@@ -167,3 +167,36 @@ describe('response ids', () => {
     expect(r.checks.filter((x) => x.verdict === 'pass')).toEqual([]);
   });
 });
+
+describe('harness faults while judging', () => {
+  it('a matcher naming a variable captured as absent gives error (unknown-variable), not a crash', async () => {
+    const { loadScenario, loadRequirementIds } = await import('./loader.js');
+    const { runScenario } = await import('./runner.js');
+    const { join } = await import('node:path');
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"jsonrpc":"2.0","id":1,"result":{}}');
+    });
+    const text = [
+      'id: test.harness.absent-variable',
+      'title: t',
+      'versions: {}',
+      'checks:',
+      '  - { id: c, title: t, level: MUST, requirements: [HTTP-SESS-002], spec: basic/transports }',
+      'steps:',
+      '  - id: first',
+      '    http: { jsonrpc: { method: ping } }',
+      '    capture: { sid: { header: mcp-session-id } }',
+      '  - id: second',
+      '    http: { jsonrpc: { method: ping } }',
+      '    expect: { c: { header: { x-echo: "{{sid}}" } } }',
+      '',
+    ].join('\n');
+    const scenario = loadScenario(join(SUITES_DIR, 'test.yaml'), SUITES_DIR, loadRequirementIds(join(SUITES_DIR, '_catalog', 'requirements.yaml')), undefined, text);
+    const agent = createAgent();
+    const out = await runScenario(scenario, { agent, url, limits: { timeoutMs: 2_000, maxResponseBytes: 4096 }, protocolVersion: '2025-11-25' });
+    await agent.destroy();
+    expect(out.checks[0]?.verdict).toBe('error');
+    expect(out.checks[0]?.reason).toBe('unknown-variable');
+  });
+});

@@ -275,55 +275,63 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       break;
     }
     lastObs = obs;
-    const brokeAt = step.http || step.probe ? obs.record?.error : undefined;
-    if (brokeAt) {
-      const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
-      if (!explicit) {
-        decideRest('error', { reason: brokeAt.kind, observed: `step ${step.id}: ${brokeAt.kind}: ${brokeAt.message}` });
-        status = 'error';
+    // Judging may also meet harness faults (a variable captured as absent, a bad pattern): those are errors, never verdicts.
+    try {
+      const brokeAt = step.http || step.probe ? obs.record?.error : undefined;
+      if (brokeAt) {
+        const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
+        if (!explicit) {
+          decideRest('error', { reason: brokeAt.kind, observed: `step ${step.id}: ${brokeAt.kind}: ${brokeAt.message}` });
+          status = 'error';
+          break;
+        }
+      }
+
+      for (const [name, spec] of Object.entries(step.capture ?? {})) {
+        if ('header' in spec) vars[name] = obs.record?.response?.headers[spec.header.toLowerCase()];
+        else if ('pointer' in spec) vars[name] = resolvePointer(obs.subject, spec.pointer);
+        else vars[name] = obs.record?.response?.status;
+      }
+
+      const aw = step['applies-when'];
+      if (aw && !matches(interpolate(aw.that, vars), obs)) {
+        decideRest('not-applicable', { reason: aw.reason, expected: describeMatcher(aw.that), observed: describeObservation(obs, [aw.that]) });
+        status = 'not-applicable';
         break;
       }
-    }
 
-    for (const [name, spec] of Object.entries(step.capture ?? {})) {
-      if ('header' in spec) vars[name] = obs.record?.response?.headers[spec.header.toLowerCase()];
-      else if ('pointer' in spec) vars[name] = resolvePointer(obs.subject, spec.pointer);
-      else vars[name] = obs.record?.response?.status;
-    }
+      const looked = collectMatchers(step).map((m) => interpolate(m, vars));
+      for (const [slug, m] of Object.entries(step.expect ?? {})) {
+        const st = states.get(slug)!;
+        const mi = interpolate(m, vars);
+        const ok = matches(mi, obs);
+        decide(st, ok ? 'pass' : badVerdictFor(st.level), { expected: describeMatcher(mi), observed: describeObservation(obs, [mi]) });
+      }
 
-    const aw = step['applies-when'];
-    if (aw && !matches(interpolate(aw.that, vars), obs)) {
-      decideRest('not-applicable', { reason: aw.reason, expected: describeMatcher(aw.that), observed: describeObservation(obs, [aw.that]) });
-      status = 'not-applicable';
-      break;
-    }
+      if (step.outcomes) {
+        const rung = step.outcomes.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
+        if (rung) applyRung(rung, step.outcomes, states, decide, obs, looked, vars);
+        if (rung?.end) {
+          decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
+          status = 'ended-early';
+          break;
+        }
+      }
 
-    const looked = collectMatchers(step).map((m) => interpolate(m, vars));
-    for (const [slug, m] of Object.entries(step.expect ?? {})) {
-      const st = states.get(slug)!;
-      const mi = interpolate(m, vars);
-      const ok = matches(mi, obs);
-      decide(st, ok ? 'pass' : badVerdictFor(st.level), { expected: describeMatcher(mi), observed: describeObservation(obs, [mi]) });
-    }
-
-    if (step.outcomes) {
-      const rung = step.outcomes.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
-      if (rung) applyRung(rung, step.outcomes, states, decide, obs, looked, vars);
-      if (rung?.end) {
-        decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
+      const rq = step.require;
+      if (rq && !matches(interpolate(rq.that, vars), obs)) {
+        decideRest('blocked', {
+          reason: rq.reason,
+          expected: `step ${step.id}: ${describeMatcher(rq.that)}`,
+          observed: describeObservation(obs, [rq.that]),
+        });
         status = 'ended-early';
         break;
       }
-    }
-
-    const rq = step.require;
-    if (rq && !matches(interpolate(rq.that, vars), obs)) {
-      decideRest('blocked', {
-        reason: rq.reason,
-        expected: `step ${step.id}: ${describeMatcher(rq.that)}`,
-        observed: describeObservation(obs, [rq.that]),
-      });
-      status = 'ended-early';
+    } catch (err) {
+      const reason = err instanceof UnknownVariableError ? 'unknown-variable' : 'harness-error';
+      decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
+      status = 'error';
       break;
     }
   }
