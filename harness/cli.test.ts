@@ -239,3 +239,34 @@ describe('cli: run deadline, signals and bad output folders', () => {
     expect(r.stderr).not.toMatch(/starting target/);
   });
 });
+
+describe('cli: the target is stopped on every path', () => {
+  it('a target that ignores SIGTERM is killed after the grace period', async () => {
+    const marker = `ignores-term-${process.pid}-${Date.now()}`;
+    const server = `process.on('SIGTERM',()=>{}); require('http').createServer((q,s)=>{s.statusCode=500;s.end()}).listen(process.env.PORT,'127.0.0.1')`;
+    const out = tmp();
+    const r = await runCli(['--command', `node -e "${server}" ${marker}`, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--scenario', 'http.session.missing-id']);
+    expect(processesWith(marker)).toEqual([]);
+    // Its initialize answers 500, so the session check is blocked — and a blocked check gates the exit code.
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['blocked']);
+    expect(r.code).toBe(1);
+  });
+
+  it('when writing the reports fails after the run, the target is still stopped (exit 2)', async () => {
+    const out = tmp();
+    mkdirSync(join(out, 'results.json')); // a folder where the file must go: the rename fails
+    const marker = `write-fails-${process.pid}-${Date.now()}`;
+    const r = await runCli(['--command', `node dist/fixtures/reference-server.js ${marker}`, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--scenario', 'http.session.missing-id']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write reports/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(processesWith(marker)).toEqual([]);
+  });
+
+  it('a malformed --url exits 2 with a clear message', async () => {
+    const r = await runCli(['--url', 'not a url']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a valid URL: not a url/);
+  });
+});

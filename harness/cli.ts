@@ -7,7 +7,7 @@
  * This module is the composition root: the only harness module that imports
  * `reports/`.
  *
- * Exit codes: 0 no check is fail/error; 1 some check is fail or error;
+ * Exit codes: 0 no check is fail/error/blocked; 1 some check is;
  * 2 usage error, invalid scenario file, target not startable/reachable, or
  * the run deadline (--run-timeout) reached;
  * 130 interrupted by a signal (reports for what finished are written).
@@ -255,7 +255,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       return timedOut ? 2 : 130;
     }
     const code = exitCodeFor(results);
-    io.out(code === 0 ? 'exit 0: no check failed or errored\n' : 'exit 1: at least one check is fail or error\n');
+    io.out(code === 0 ? 'exit 0: no check failed, errored or was blocked\n' : 'exit 1: at least one check is fail, error or blocked\n');
     return code;
   } finally {
     process.off('SIGINT', onSignal);

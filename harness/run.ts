@@ -85,7 +85,12 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
   };
 }
 
-/** Exit code for finished results: 1 when any check is `fail` or `error`, else 0. */
+/**
+ * Exit code for finished results: 1 when any check is `fail`, `error` or
+ * `blocked`, else 0. `blocked` gates too: the server failed a step the check
+ * needed (e.g. initialize), so a run narrowed by `--scenario` must not go
+ * green on a server that cannot even open a session.
+ */
 export function exitCodeFor(results: RunResults): 0 | 1 {
-  return results.summary.fail > 0 || results.summary.error > 0 ? 1 : 0;
+  return results.summary.fail > 0 || results.summary.error > 0 || results.summary.blocked > 0 ? 1 : 0;
 }
