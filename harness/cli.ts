@@ -10,7 +10,7 @@
  * Exit codes: 0 no check is fail/error/blocked; 1 some check is;
  * 2 usage error, invalid scenario file, target not startable/reachable, or
  * the run deadline (--run-timeout) reached;
- * 130 interrupted by a signal (reports for what finished are written).
+ * 3 only stale baseline entries; 130 interrupted by a signal (reports for what finished are written).
  */
 import { realpathSync, existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
@@ -19,6 +19,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { RunResults, TargetInfo } from './model.js';
 import type { Scenario } from './scenario-types.js';
 import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './loader.js';
+import { applyBaseline, loadBaseline, type BaselineEntry } from './baseline.js';
 import { runSuite, exitCodeFor } from './run.js';
 import { resolveVersions, DEFAULT_VERSION } from './versions.js';
 import { assertReachable, startCommand, TargetError, type StartedTarget } from './target.js';
@@ -63,6 +64,7 @@ interface Flags {
   concurrency: number;
   runTimeout: number;
   strict?: boolean;
+  baseline?: string;
   color: boolean;
 }
 
@@ -83,6 +85,7 @@ function program(): Command {
     .option('--startup-timeout <ms>', 'how long --command may take to open its port, in ms', positiveInt('--startup-timeout'), 15_000)
     .option('--concurrency <n>', 'scenario runs in flight at once', positiveInt('--concurrency'), 4)
     .option('--run-timeout <ms>', 'deadline of the whole run in ms; unfinished checks are skipped (reason run-timeout) and the exit code is 2', positiveInt('--run-timeout'), 600_000)
+    .option('--baseline <file>', 'YAML list of verdicts this server is known to produce: they do not gate; stale entries give exit 3')
     .option('--strict', 'render warn verdicts as failures in junit.xml')
     .option('--no-color', 'plain console output')
     .exitOverride()
@@ -154,6 +157,15 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   } catch (e) {
     if (e instanceof ScenarioError) return usage(`invalid scenario: ${e.message}`);
     throw e;
+  }
+  let baseline: BaselineEntry[] | undefined;
+  if (flags.baseline) {
+    try {
+      baseline = loadBaseline(flags.baseline, new Set(scenarios.flatMap((s) => s.checks.map((c) => `${s.id}/${c.id}`))));
+    } catch (e) {
+      if (e instanceof ScenarioError) return usage(`invalid baseline: ${e.message}`);
+      throw e;
+    }
   }
   if (flags.scenario.length) {
     const known = new Set(scenarios.map((s) => s.id));
@@ -233,6 +245,15 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       onScenarioDone: (o) => o.checks.forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
     });
     clearTimeout(runTimer);
+    if (baseline) {
+      const b = applyBaseline(baseline, results.checks);
+      const hit = new Set(b.expected);
+      results = {
+        ...results,
+        checks: results.checks.map((c) => (hit.has(`${c.id}@${c.protocolVersion}`) ? { ...c, baseline: 'expected' as const } : c)),
+        baseline: { file: flags.baseline!, expected: b.expected, stale: b.stale },
+      };
+    }
     if (started) {
       await started.stop();
       results = {
@@ -254,8 +275,17 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       io.out(`run ${timedOut ? 'deadline reached' : 'interrupted'}: the reports hold the scenarios that finished\n`);
       return timedOut ? 2 : 130;
     }
+    if (results.baseline) {
+      io.out(`baseline ${results.baseline.file}: ${results.baseline.expected.length} expected verdicts, ${results.baseline.stale.length} stale entries\n`);
+      for (const e of results.baseline.stale) io.out(`  stale: ${e.check}${e.version ? `@${e.version}` : ''} no longer gives ${e.verdict}\n`);
+    }
     const code = exitCodeFor(results);
-    io.out(code === 0 ? 'exit 0: no check failed, errored or was blocked\n' : 'exit 1: at least one check is fail, error or blocked\n');
+    const words = {
+      0: 'exit 0: no check failed, errored or was blocked',
+      1: 'exit 1: at least one check is fail, error or blocked',
+      3: 'exit 3: only stale baseline entries (remove them from the baseline)',
+    } as const;
+    io.out(`${words[code]}\n`);
     return code;
   } finally {
     process.off('SIGINT', onSignal);

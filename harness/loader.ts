@@ -70,14 +70,16 @@ function getValidators() {
   return validators;
 }
 
-interface Parsed {
+/** A parsed YAML file with its positions, for located errors. */
+export interface Parsed {
   doc: Document;
   lc: LineCounter;
   data: unknown;
   file: string;
 }
 
-function parseYaml(path: string, display: string, text?: string): Parsed {
+/** Parses YAML with positions. @throws ScenarioError naming file:line:col for invalid YAML */
+export function parseYaml(path: string, display: string, text?: string): Parsed {
   let src: string;
   try {
     src = text ?? readFileSync(path, 'utf8');
@@ -142,7 +144,8 @@ function posOf(p: Parsed, path: Array<string | number>, key = false): { line: nu
   return { line: 1, col: 1 };
 }
 
-function fail(p: Parsed, path: Array<string | number>, problem: string, key = false): never {
+/** Throws a ScenarioError located at `path` in `p`. */
+export function fail(p: Parsed, path: Array<string | number>, problem: string, key = false): never {
   const { line, col } = posOf(p, path, key);
   throw new ScenarioError(p.file, line, col, problem);
 }
@@ -178,7 +181,8 @@ function describeAjv(e: ErrorObject): { path: Array<string | number>; message: s
   return { path, message: `${where}: ${e.message ?? e.keyword}`, key: false };
 }
 
-function validate(p: Parsed, fn: ValidateFunction): void {
+/** Validates `p` with an ajv function. @throws ScenarioError at the most specific failing key */
+export function validate(p: Parsed, fn: ValidateFunction): void {
   if (!fn(p.data)) {
     const e = describeAjv(bestError(fn.errors ?? []));
     fail(p, e.path, `schema: ${e.message}`, e.key);

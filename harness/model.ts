@@ -112,6 +112,8 @@ export interface CheckResult {
   observed?: string;
   /** Transcript slice that decided the verdict: seqs into the scenario run's transcript. */
   transcript: { scenarioRun: string; seqs: number[] };
+  /** `expected` when a baseline entry expected this verdict (it then does not gate the exit code). */
+  baseline?: 'expected';
 }
 
 /** How a scenario run ended (independent of its checks' verdicts). */
@@ -167,4 +169,12 @@ export interface RunResults {
   byLevel: Record<string, Partial<Record<Verdict, number>>>;
   scenarios: ScenarioRun[];
   checks: CheckResult[];
+  /** Present when the run used `--baseline`. */
+  baseline?: {
+    file: string;
+    /** Result keys whose verdict the baseline expected. */
+    expected: string[];
+    /** Entries for checks that ran but no longer gave the expected verdict. */
+    stale: Array<{ check: string; version?: string; verdict: string; note?: string }>;
+  };
 }

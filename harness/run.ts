@@ -87,10 +87,13 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
 
 /**
  * Exit code for finished results: 1 when any check is `fail`, `error` or
- * `blocked`, else 0. `blocked` gates too: the server failed a step the check
+ * `blocked` that a baseline did not expect; else 3 when baseline entries are
+ * stale; else 0. `blocked` gates too: the server failed a step the check
  * needed (e.g. initialize), so a run narrowed by `--scenario` must not go
  * green on a server that cannot even open a session.
  */
-export function exitCodeFor(results: RunResults): 0 | 1 {
-  return results.summary.fail > 0 || results.summary.error > 0 || results.summary.blocked > 0 ? 1 : 0;
+export function exitCodeFor(results: RunResults): 0 | 1 | 3 {
+  const gating = results.checks.some((c) => ['fail', 'error', 'blocked'].includes(c.verdict) && c.baseline !== 'expected');
+  if (gating) return 1;
+  return results.baseline && results.baseline.stale.length > 0 ? 3 : 0;
 }
