@@ -68,7 +68,7 @@ interface Flags {
   color: boolean;
 }
 
-function program(): Command {
+function program(io: CliIo): Command {
   return new Command()
     .name('mcp-session-conformance')
     .description('Judge the session lifecycle of an MCP server over Streamable HTTP (protocol revisions 2025-03-26 to 2025-11-25).\nWith no --url or --command, runs against the bundled reference server.')
@@ -89,7 +89,7 @@ function program(): Command {
     .option('--strict', 'render warn verdicts as failures in junit.xml')
     .option('--no-color', 'plain console output')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => defaultIo.out(s), writeErr: (s) => defaultIo.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 }
 
 /**
@@ -130,7 +130,7 @@ function listScenarios(scenarios: Scenario[], io: CliIo): void {
  * `process.exit`; returns the exit code.
  */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const cmd = program();
+  const cmd = program(io);
   let flags: Flags;
   try {
     cmd.parse(argv, { from: 'user' });
