@@ -3,11 +3,10 @@
  * `node dist/harness/checks-table.js` prints it; a test compares it with the
  * README section between `<!-- checks:begin -->` and `<!-- checks:end -->`.
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Scenario } from './scenario-types.js';
 import { loadSuite } from './loader.js';
 import { SUITES_DIR } from './paths.js';
+import { isEntryModule } from './entry.js';
 
 /** Markdown table: one row per check, with level, requirement IDs, versions and title. */
 export function checksTable(scenarios: Scenario[]): string {
@@ -23,12 +22,5 @@ export function checksTable(scenarios: Scenario[]): string {
   return rows.join('\n');
 }
 
-function isEntry(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) process.stdout.write(`${checksTable(loadSuite(SUITES_DIR))}\n`);
+if (isEntryModule(import.meta.url)) process.stdout.write(`${checksTable(loadSuite(SUITES_DIR))}\n`);

@@ -12,9 +12,8 @@
  * the run deadline (--run-timeout) reached;
  * 3 only stale baseline entries; 130 interrupted by a signal (reports for what finished are written).
  */
-import { realpathSync, existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
+import { existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { RunResults, TargetInfo } from './model.js';
 import type { Scenario } from './scenario-types.js';
@@ -26,6 +25,7 @@ import { assertReachable, startCommand, TargetError, type StartedTarget } from '
 import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './paths.js';
 import { writeReports } from '../reports/index.js';
 import { formatCheckLine, formatSummary } from '../reports/console.js';
+import { isEntryModule } from './entry.js';
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -294,15 +294,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
 }
 
-function isEntry(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntry()) {
+if (isEntryModule(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -204,6 +204,12 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   };
   const decideRest = (verdict: Verdict, extra: { reason?: string; expected?: string; observed?: string }) =>
     pending().forEach((st) => decide(st, verdict, extra));
+  /** A harness fault in a step (unknown variable, bug): every pending check is `error`, never a verdict on the target. */
+  const harnessFault = (step: Step, err: unknown) => {
+    const reason = err instanceof UnknownVariableError ? 'unknown-variable' : 'harness-error';
+    decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
+    status = 'error';
+  };
 
   // Applicability before any traffic.
   if (!inRange(version, scenario.versions)) {
@@ -261,9 +267,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         }
       }
     } catch (err) {
-      const reason = err instanceof UnknownVariableError ? 'unknown-variable' : 'harness-error';
-      decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
-      status = 'error';
+      harnessFault(step, err);
       break;
     }
 
@@ -329,9 +333,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         break;
       }
     } catch (err) {
-      const reason = err instanceof UnknownVariableError ? 'unknown-variable' : 'harness-error';
-      decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
-      status = 'error';
+      harnessFault(step, err);
       break;
     }
   }
