@@ -1,30 +1,11 @@
 /**
- * Small helpers shared by the renderers. Like every module in `reports/`, it
- * imports the results model for its types only, so the value lists below
- * mirror `VERDICTS` and `LEVELS` from `harness/model.ts`; the `satisfies`
- * clauses and the completeness checks below keep them in step with the types.
+ * Small helpers shared by the renderers. Reports import only the results
+ * model (`harness/model.ts`): its types, and its two constant lists.
  */
 import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model.js';
 
-/** Every verdict, in the order reports list them (same as `VERDICTS` in the model). */
-export const VERDICT_ORDER = [
-  'pass',
-  'fail',
-  'warn',
-  'info',
-  'not-applicable',
-  'skipped',
-  'blocked',
-  'error',
-] as const satisfies readonly Verdict[];
-
-/** Every level, strictest first (same as `LEVELS` in the model). */
-export const LEVEL_ORDER = ['MUST', 'MUST NOT', 'SHOULD', 'SHOULD NOT', 'MAY', 'INFO'] as const satisfies readonly Level[];
-
-// Compile-time completeness: these fail to type-check if the model gains a verdict or level missing above.
-type Never<T extends never> = T;
-type _AllVerdictsListed = Never<Exclude<Verdict, (typeof VERDICT_ORDER)[number]>>;
-type _AllLevelsListed = Never<Exclude<Level, (typeof LEVEL_ORDER)[number]>>;
+/** Every verdict, in the order reports list them; every level, strictest first (the model's own lists). */
+export { VERDICTS as VERDICT_ORDER, LEVELS as LEVEL_ORDER } from '../harness/model.js';
 
 /**
  * Badness of each verdict for "worst verdict" aggregation: higher is worse.
