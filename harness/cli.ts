@@ -66,6 +66,9 @@ interface Flags {
   strict?: boolean;
   baseline?: string;
   color: boolean;
+  sessionTtl?: number;
+  sessionSamples: number;
+  checkHost?: boolean;
 }
 
 function program(io: CliIo): Command {
@@ -86,6 +89,9 @@ function program(io: CliIo): Command {
     .option('--concurrency <n>', 'scenario runs in flight at once', positiveInt('--concurrency'), 4)
     .option('--run-timeout <ms>', 'deadline of the whole run in ms; unfinished checks are skipped (reason run-timeout) and the exit code is 2', positiveInt('--run-timeout'), 600_000)
     .option('--baseline <file>', 'YAML list of verdicts this server is known to produce: they do not gate; stale entries give exit 3')
+    .option('--session-ttl <ms>', 'the target expires idle sessions after this many ms: run the expiry scenario (it waits that long)', positiveInt('--session-ttl'))
+    .option('--session-samples <n>', 'sessions the session-ID entropy probe opens', positiveInt('--session-samples'), 256)
+    .option('--check-host', 'also judge Host header validation (a foreign Host must be refused; opt-in, the spec mandates only Origin checks)')
     .option('--strict', 'render warn verdicts as failures in junit.xml')
     .option('--no-color', 'plain console output')
     .exitOverride()
@@ -241,6 +247,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       versions,
       limits: { timeoutMs: flags.timeout, maxResponseBytes: flags.maxResponseBytes },
       concurrency: flags.concurrency,
+      options: {
+        sessionSamples: flags.sessionSamples,
+        checkHost: flags.checkHost === true,
+        ...(flags.sessionTtl !== undefined ? { sessionTtlMs: flags.sessionTtl } : {}),
+      },
       signal: interrupt.signal,
       onScenarioDone: (o) => o.checks.forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
     });

@@ -7,8 +7,15 @@ import { randomUUID } from 'node:crypto';
 const WHOLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}$/;
 const ANY = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
 
-/** Names always available: `uuid` yields a fresh random UUID at each use. */
-export const BUILTIN_VARIABLES = ['uuid', 'protocolVersion', 'url', 'origin'] as const;
+/**
+ * Run options a scenario may read (set from the CLI; absent when not given):
+ * `sessionTtlMs` (`--session-ttl`, ms), `sessionSamples` (`--session-samples`,
+ * default 256), `checkHost` (`--check-host`, default false).
+ */
+export const OPTION_VARIABLES = ['sessionTtlMs', 'sessionSamples', 'checkHost'] as const;
+
+/** Names always available: `uuid` yields a fresh random UUID at each use; the run options are listed in OPTION_VARIABLES. */
+export const BUILTIN_VARIABLES = ['uuid', 'protocolVersion', 'url', 'origin', ...OPTION_VARIABLES] as const;
 
 /** Thrown when a `{{name}}` names nothing captured; the runner turns it into an `error` verdict. */
 export class UnknownVariableError extends Error {

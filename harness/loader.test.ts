@@ -272,6 +272,12 @@ describe('scenario errors are located and named', () => {
     expect(e.problem).toContain('_steps/stateful-only.yaml:9:27');
   });
 
+  it('a wait step takes a number or exactly one variable, and nothing that sends or judges', () => {
+    expect(() => load(BASE.replace('steps:\n', 'steps:\n  - wait: 10\n  - wait: "{{sessionTtlMs}}"\n'))).not.toThrow();
+    expect(errorOf(BASE.replace('steps:\n', 'steps:\n  - wait: "soon"\n')).problem).toMatch(/wait/);
+    expect(errorOf(BASE.replace('steps:\n', 'steps:\n  - wait: "{{later}}"\n')).problem).toMatch(/\{\{later\}\} is used before any step captures it/);
+  });
+
   it('an unknown probe', () => {
     expectError(edit({ 18: '    probe: nope', 19: '    with: { count: 2 }' }), 18, 12, 'unknown probe "nope" (known: session-ids)');
   });

@@ -368,10 +368,10 @@ export function loadScenario(
     if (s.probe && !PROBES[s.probe])
       fail(sp, [...s._path, 'probe'], `unknown probe "${s.probe}" (known: ${Object.keys(PROBES).join(', ')})`);
     // Variables must be captured by an earlier step (or by this step, for its own ladders).
-    const used = referencedVariables({ http: s.http, with: s.with });
+    const used = referencedVariables({ http: s.http, with: s.with, wait: s.wait });
     for (const v of used)
       if (!captured.has(v))
-        fail(sp, [...s._path, ...(findVariable({ http: s.http, with: s.with }, v, false) ?? [])], `{{${v}}} is used before any step captures it`);
+        fail(sp, [...s._path, ...(findVariable({ http: s.http, with: s.with, wait: s.wait }, v, false) ?? [])], `{{${v}}} is used before any step captures it`);
     Object.keys(s.capture ?? {}).forEach((k) => captured.add(k));
     const inMatchers = new Set<string>();
     // Each matcher with its path in the step.

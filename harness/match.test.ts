@@ -372,3 +372,35 @@ describe('describeObservation', () => {
     expect(describeObservation({ subject: { summary: 'ok', distinct: 3 }, captures: {} }, [{ pointer: { '/distinct': 3 } }])).toBe('/distinct = 3');
   });
 });
+
+describe('message-level matchers', () => {
+  const msgs = [
+    { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info' } },
+    { jsonrpc: '2.0', id: 7, method: 'roots/list' },
+    { jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'echo' }, { name: 'conformance_request_client' }] } },
+  ];
+  const obs: Observation = { ...okObs(msgs[2]), messages: msgs };
+
+  it('anyMessage holds when some message satisfies every pointer test', () => {
+    expect(matches({ anyMessage: { '/method': 'roots/list', '/id': 'present' } }, obs)).toBe(true);
+    expect(matches({ anyMessage: { '/method': { in: ['sampling/createMessage', 'elicitation/create'] } } }, obs)).toBe(false);
+    // Both tests must hold for the same message.
+    expect(matches({ anyMessage: { '/method': 'notifications/message', '/id': 'present' } }, obs)).toBe(false);
+    expect(matches({ not: { anyMessage: { '/method': 'sampling/createMessage' } } }, obs)).toBe(true);
+    expect(matches({ anyMessage: { '/method': 'present' } }, { captures: {} })).toBe(false);
+  });
+
+  it('some holds when an array element satisfies every pointer test', () => {
+    expect(valueOk(msgs[2]!.result!.tools, { some: { '/name': 'echo' } })).toBe(true);
+    expect(valueOk(msgs[2]!.result!.tools, { some: { '/name': 'missing' } })).toBe(false);
+    expect(valueOk('echo', { some: { '': 'echo' } })).toBe(false);
+    expect(matches({ pointer: { '/result/tools': { some: { '/name': 'conformance_request_client' } } } }, obs)).toBe(true);
+  });
+
+  it('describes both, and lists the messages seen when a matcher looked at them', () => {
+    const m: Matcher = { anyMessage: { '/method': 'roots/list' } };
+    expect(describeMatcher(m)).toBe('a message with /method = "roots/list"');
+    expect(describeMatcher({ pointer: { '/result/tools': { some: { '/name': 'echo' } } } })).toBe('/result/tools with an element where /name = "echo"');
+    expect(describeObservation(obs, [m])).toContain('messages: notification notifications/message, request roots/list, response 1 (result)');
+  });
+});

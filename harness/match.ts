@@ -15,6 +15,8 @@ export interface Observation {
   subject?: unknown;
   /** Captured variables, for `captured` matchers. */
   captures: Record<string, unknown>;
+  /** Every JSON-RPC message of the exchange (responses, requests, notifications), for `anyMessage`. */
+  messages?: unknown[];
 }
 
 /** Resolves an RFC 6901 JSON pointer; `undefined` when the path does not exist. */
@@ -75,6 +77,10 @@ export function valueOk(v: unknown, m: ValueMatch): boolean {
   }
   if (m.class !== undefined && (typeof v !== 'number' || String(v)[0] !== m.class[0])) return false;
   if (m.minLength !== undefined && !((typeof v === 'string' || Array.isArray(v)) && v.length >= m.minLength)) return false;
+  if (m.some !== undefined) {
+    const tests = Object.entries(m.some);
+    if (!Array.isArray(v) || !v.some((el) => tests.every(([ptr, t]) => valueOk(resolvePointer(el, ptr), t)))) return false;
+  }
   return true;
 }
 
@@ -125,6 +131,10 @@ export function matches(m: Matcher, o: Observation): boolean {
   if (m.captured) {
     for (const [name, vm] of Object.entries(m.captured)) if (!valueOk(o.captures[name], vm)) return false;
   }
+  if (m.anyMessage) {
+    const tests = Object.entries(m.anyMessage);
+    if (!(o.messages ?? []).some((msg) => tests.every(([ptr, vm]) => valueOk(resolvePointer(msg, ptr), vm)))) return false;
+  }
   if (m.not && matches(m.not, o)) return false;
   if (m.all && !m.all.every((x) => matches(x, o))) return false;
   if (m.any && !m.any.some((x) => matches(x, o))) return false;
@@ -146,6 +156,7 @@ function describeValue(vm: ValueMatch): string {
   if (vm.type) parts.push(`of type ${vm.type}`);
   if (vm.class) parts.push(`in ${vm.class}`);
   if (vm.minLength !== undefined) parts.push(`of length ≥ ${vm.minLength}`);
+  if (vm.some) parts.push(`with an element where ${Object.entries(vm.some).map(([p, t]) => `${p || '(value)'} ${describeValue(t)}`).join(' and ')}`);
   return parts.join(' and ');
 }
 
@@ -165,6 +176,8 @@ export function describeMatcher(m: Matcher): string {
     parts.push(m.error.code === undefined ? 'a JSON-RPC error' : `a JSON-RPC error with code ${[m.error.code].flat().join(' or ')}`);
   for (const [p, vm] of Object.entries(m.pointer ?? {})) parts.push(`${p || '(value)'} ${describeValue(vm)}`);
   for (const [c, vm] of Object.entries(m.captured ?? {})) parts.push(`${c} ${describeValue(vm)}`);
+  if (m.anyMessage)
+    parts.push(`a message with ${Object.entries(m.anyMessage).map(([p, vm]) => `${p || '(value)'} ${describeValue(vm)}`).join(' and ')}`);
   if (m.not) parts.push(`not (${describeMatcher(m.not)})`);
   if (m.all) parts.push(m.all.map(describeMatcher).join(' and '));
   if (m.any) parts.push(`either ${m.any.map(describeMatcher).join(', or ')}`);
@@ -174,6 +187,20 @@ export function describeMatcher(m: Matcher): string {
 function short(v: unknown, max = 200): string {
   const s = v === undefined ? 'absent' : JSON.stringify(v);
   return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+function looksAtMessages(m: Matcher | undefined): boolean {
+  if (!m) return false;
+  return m.anyMessage !== undefined || looksAtMessages(m.not) || (m.all ?? []).some(looksAtMessages) || (m.any ?? []).some(looksAtMessages);
+}
+
+/** Short words for one JSON-RPC message: `request sampling/createMessage`, `response #3 (result)`. */
+function describeMessage(msg: unknown): string {
+  if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return short(msg, 60);
+  const m = msg as Record<string, unknown>;
+  if (typeof m.method === 'string') return `${'id' in m ? 'request' : 'notification'} ${m.method}`;
+  if ('result' in m || 'error' in m) return `response ${short(m.id, 40)} (${'result' in m ? 'result' : 'error'})`;
+  return short(msg, 60);
 }
 
 function pointersOf(m: Matcher | undefined, into: Set<string>, headers: Set<string>): void {
@@ -215,5 +242,9 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
     parts.push(short(o.subject, 400));
   }
   for (const p of pointers) parts.push(`${p || '(value)'} = ${short(resolvePointer(o.subject, p))}`);
+  if (looked.some(looksAtMessages)) {
+    const msgs = o.messages ?? [];
+    parts.push(msgs.length ? `messages: ${msgs.slice(0, 12).map(describeMessage).join(', ')}${msgs.length > 12 ? `, … (${msgs.length} in all)` : ''}` : 'no JSON-RPC messages');
+  }
   return parts.join('; ');
 }

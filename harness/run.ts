@@ -6,7 +6,7 @@ import type { CheckResult, RunResults, ScenarioRun, TargetInfo, Verdict } from '
 import { VERDICTS } from './model.js';
 import type { Scenario } from './scenario-types.js';
 import { createAgent, type ExchangeLimits } from './http.js';
-import { runScenario, type ScenarioOutcome } from './runner.js';
+import { runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
 import { mapPool } from './probes/pool.js';
 import { SUITE_VERSION } from './paths.js';
 
@@ -25,6 +25,8 @@ export interface SuiteRunOptions {
   onScenarioDone?: (o: ScenarioOutcome) => void;
   /** Aborting it interrupts the run: unstarted steps are `skipped` (reason `run-interrupted`). */
   signal?: AbortSignal;
+  /** Run options scenarios read as variables (`--session-ttl`, `--session-samples`, `--check-host`). */
+  options?: RunOptionVariables;
 }
 
 /** Counts verdicts per verdict and per level × verdict. */
@@ -56,6 +58,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
         limits: opts.limits,
         protocolVersion: v,
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.options ? { options: opts.options } : {}),
       });
       opts.onScenarioDone?.(o);
       return o;

@@ -28,6 +28,38 @@ export interface RunnerContext {
   protocolVersion: string;
   /** Aborted when the run is interrupted (SIGINT, run deadline); a string reason becomes the reason code. */
   signal?: AbortSignal;
+  /** Run options scenarios may read as variables (see OPTION_VARIABLES); undefined values stay absent. */
+  options?: RunOptionVariables;
+}
+
+/** Values of the run options scenarios read (`--session-ttl`, `--session-samples`, `--check-host`). */
+export interface RunOptionVariables {
+  /** Idle time (ms) after which the target expires a session; absent = the expiry scenario is not-applicable. */
+  sessionTtlMs?: number;
+  /** Sessions the session-ID probe opens (default 256). */
+  sessionSamples?: number;
+  /** Whether to judge Host header validation (default false). */
+  checkHost?: boolean;
+}
+
+/** Defaults of the run option variables. */
+export const DEFAULT_RUN_OPTIONS: Required<Omit<RunOptionVariables, 'sessionTtlMs'>> = { sessionSamples: 256, checkHost: false };
+
+/** Longest `wait` step (ms). */
+const MAX_WAIT_MS = 600_000;
+
+/** Sleeps `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Everything one scenario run produced. */
@@ -187,6 +219,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   const states = new Map<string, CheckState>();
   for (const c of scenario.checks) states.set(c.id, { decl: c, level: levelAt(c, version), seqs: [] });
   const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: new URL(ctx.url).origin };
+  for (const [k, v] of Object.entries({ ...DEFAULT_RUN_OPTIONS, ...ctx.options })) if (v !== undefined) vars[k] = v;
   let serverInfo: Record<string, unknown> | undefined;
   let jsonRpcId = 0;
   const nextId = () => ++jsonRpcId;
@@ -237,9 +270,14 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     // A step without http/probe asserts on the previous step's observation.
     const obs: Observation = step.http || step.probe ? { captures: vars } : { ...lastObs, captures: vars };
     try {
-      if (step.http) {
+      if (step.wait !== undefined) {
+        const ms = Number(interpolate(step.wait, vars));
+        if (!Number.isFinite(ms) || ms < 0 || ms > MAX_WAIT_MS) throw new Error(`wait of ${String(ms)} ms is outside 0..${MAX_WAIT_MS}`);
+        await sleep(ms, ctx.signal);
+      } else if (step.http) {
         const { ex, awaitId } = await send(step.http, step.id, true);
         obs.record = ex.record;
+        obs.messages = ex.messages;
         obs.subject = subjectOf(ex, awaitId);
         const info = resolvePointer(obs.subject, '/result/serverInfo');
         if (!serverInfo && info && typeof info === 'object' && step.http.jsonrpc?.method === 'initialize') serverInfo = info as Record<string, unknown>;
@@ -359,7 +397,8 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     return r;
   });
   const captures: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(vars)) if (!['url', 'origin', 'protocolVersion'].includes(k) && v !== undefined) captures[k] = v;
+  for (const [k, v] of Object.entries(vars))
+    if (!['url', 'origin', 'protocolVersion', ...Object.keys(DEFAULT_RUN_OPTIONS), 'sessionTtlMs'].includes(k) && v !== undefined) captures[k] = v;
   const run: ScenarioRun = {
     key,
     id: scenario.id,

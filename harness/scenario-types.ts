@@ -28,6 +28,8 @@ export type ValueMatch =
       present?: boolean;
       /** Smallest string or array length. */
       minLength?: number;
+      /** The value is an array with some element satisfying every pointer test (e.g. `{ /name: echo }`). */
+      some?: Record<string, ValueMatch>;
     };
 
 /** A status test: a code, a class such as `2xx`, or a list of either. */
@@ -49,6 +51,12 @@ export interface Matcher {
   error?: 'present' | 'absent' | { code?: number | number[] };
   pointer?: Record<string, ValueMatch>;
   captured?: Record<string, ValueMatch>;
+  /**
+   * Some JSON-RPC message of the exchange (JSON body, batch element or SSE
+   * `data` payload — requests and notifications included) satisfies every
+   * pointer test. `not: { anyMessage: … }` says none does.
+   */
+  anyMessage?: Record<string, ValueMatch>;
   transportError?: 'any' | 'timeout' | 'size-limit' | 'connection' | 'protocol';
   not?: Matcher;
   all?: Matcher[];
@@ -99,11 +107,13 @@ export interface HttpRequestSpec {
   windowMs?: number;
 }
 
-/** A step after macro expansion. Exactly one of `http`, `probe` or neither (a pure gate). */
+/** A step after macro expansion. At most one of `http`, `probe`, `wait`; with none, it judges the previous observation. */
 export interface Step {
   /** Step ID (unique in the scenario after expansion; macro steps are `<macro>.<id>`). */
   id: string;
   http?: HttpRequestSpec;
+  /** Pause for this many ms (a number, or `{{var}}` naming one; at most 600000). Sends nothing; the observation stays the previous one. */
+  wait?: number | string;
   probe?: string;
   with?: Record<string, unknown>;
   capture?: Record<string, CaptureSpec>;
