@@ -14,6 +14,7 @@
  */
 import { existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { RunResults, TargetInfo } from './model.js';
 import type { Scenario } from './scenario-types.js';
@@ -199,6 +200,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   let target: TargetInfo;
   const reference = !flags.url && !flags.command;
   const interrupt = new AbortController();
+  // Every concurrent exchange listens on this signal; their number is bounded by --concurrency and the probes' caps.
+  setMaxListeners(0, interrupt.signal);
   let signalCount = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signalCount++;

@@ -397,6 +397,15 @@ describe('message-level matchers', () => {
     expect(matches({ pointer: { '/result/tools': { some: { '/name': 'conformance_request_client' } } } }, obs)).toBe(true);
   });
 
+  it('onlyKeys holds for objects whose keys are all listed', () => {
+    expect(valueOk({}, { onlyKeys: ['_meta'] })).toBe(true);
+    expect(valueOk({ _meta: {} }, { onlyKeys: ['_meta'] })).toBe(true);
+    expect(valueOk({ ok: true }, { onlyKeys: ['_meta'] })).toBe(false);
+    expect(valueOk([], { onlyKeys: [] })).toBe(false);
+    expect(valueOk(undefined, { onlyKeys: [] })).toBe(false);
+    expect(describeMatcher({ pointer: { '/result': { onlyKeys: [] } } })).toBe('/result an empty object');
+  });
+
   it('describes both, and lists the messages seen when a matcher looked at them', () => {
     const m: Matcher = { anyMessage: { '/method': 'roots/list' } };
     expect(describeMatcher(m)).toBe('a message with /method = "roots/list"');

@@ -77,6 +77,9 @@ export function valueOk(v: unknown, m: ValueMatch): boolean {
   }
   if (m.class !== undefined && (typeof v !== 'number' || String(v)[0] !== m.class[0])) return false;
   if (m.minLength !== undefined && !((typeof v === 'string' || Array.isArray(v)) && v.length >= m.minLength)) return false;
+  if (m.onlyKeys !== undefined) {
+    if (jsonType(v) !== 'object' || !Object.keys(v as object).every((k) => m.onlyKeys!.includes(k))) return false;
+  }
   if (m.some !== undefined) {
     const tests = Object.entries(m.some);
     if (!Array.isArray(v) || !v.some((el) => tests.every(([ptr, t]) => valueOk(resolvePointer(el, ptr), t)))) return false;
@@ -156,6 +159,7 @@ function describeValue(vm: ValueMatch): string {
   if (vm.type) parts.push(`of type ${vm.type}`);
   if (vm.class) parts.push(`in ${vm.class}`);
   if (vm.minLength !== undefined) parts.push(`of length ≥ ${vm.minLength}`);
+  if (vm.onlyKeys) parts.push(vm.onlyKeys.length ? `an object with no keys but ${vm.onlyKeys.join(', ')}` : 'an empty object');
   if (vm.some) parts.push(`with an element where ${Object.entries(vm.some).map(([p, t]) => `${p || '(value)'} ${describeValue(t)}`).join(' and ')}`);
   return parts.join(' and ');
 }

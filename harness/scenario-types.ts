@@ -28,6 +28,8 @@ export type ValueMatch =
       present?: boolean;
       /** Smallest string or array length. */
       minLength?: number;
+      /** The value is an object with no keys other than these (e.g. `[_meta]` for an empty result). */
+      onlyKeys?: string[];
       /** The value is an array with some element satisfying every pointer test (e.g. `{ /name: echo }`). */
       some?: Record<string, ValueMatch>;
     };

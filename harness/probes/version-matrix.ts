@@ -1,0 +1,92 @@
+/**
+ * Probe `version-matrix`: sends `initialize` once for each known protocol
+ * revision and for two versions that do not exist, and reports what the
+ * server answered to each: the server's support matrix.
+ *
+ * Spec: MCP 2025-03-26 .. 2025-11-25, basic/lifecycle#version-negotiation —
+ * a supported requested version is answered with that same version; any
+ * other with a version the server supports (which SHOULD be its latest).
+ *
+ * Parameters: none. Output: `matrix` (requested → answered version, or
+ * `error <code>`, or `HTTP <status>`), `echoed` (known versions answered
+ * with themselves), `latest` (newest echoed), `badAnswers` (known versions
+ * answered with something that is not a known version), `errorAnswers`
+ * (known versions answered with a JSON-RPC error), `unknownFallback`
+ * (answers to the non-existent versions), `fallbackIsLatest`.
+ * Sessions are DELETEd afterwards (best effort, not judged).
+ */
+import type { Probe, ProbeOutput } from './types.js';
+import { KNOWN_VERSIONS } from '../versions.js';
+import { subjectOf } from '../subject.js';
+
+/** Versions that do not exist, one after and one before every real revision. */
+const UNKNOWN = ['2099-01-01', '1999-01-01'];
+
+/** Revisions with the initialize handshake (2026-07-28 removed it). */
+const HANDSHAKE_VERSIONS = KNOWN_VERSIONS.filter((v) => v < '2026-07-28');
+
+/** Versions a server may answer with: the handshake revisions and the pre-release 2024-10-07. */
+const ANSWERABLE = new Set<string>([...HANDSHAKE_VERSIONS, '2024-10-07']);
+
+/** What one initialize was answered with, in words. */
+function answerOf(subject: unknown, status: number | undefined, transport: string | undefined): string {
+  const m = subject as { result?: { protocolVersion?: unknown }; error?: { code?: unknown } } | undefined;
+  if (transport) return `no answer (${transport})`;
+  if (m?.result) return typeof m.result.protocolVersion === 'string' ? m.result.protocolVersion : `result without protocolVersion`;
+  if (m?.error) return `error ${String(m.error.code)}`;
+  return `HTTP ${status ?? '?'}`;
+}
+
+export const versionMatrixProbe: Probe = {
+  description: 'Sends initialize for every known protocol revision and two unknown ones and reports the answers (the support matrix)',
+  async run(ctx) {
+    const asked = [...HANDSHAKE_VERSIONS, ...UNKNOWN];
+    const exchanges = await Promise.all(
+      asked.map((v, i) =>
+        ctx.request({
+          preset: 'bare',
+          jsonrpc: {
+            id: i + 1,
+            method: 'initialize',
+            params: { protocolVersion: v, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+          },
+        }),
+      ),
+    );
+    const matrix: Record<string, string> = {};
+    const sessions: string[] = [];
+    exchanges.forEach((ex, i) => {
+      // Only the response with this request's id, in a JSON or SSE answer, counts (as for any step).
+      matrix[asked[i]!] = answerOf(subjectOf(ex, i + 1), ex.record.response?.status, ex.record.error?.kind);
+      const sid = ex.record.response?.headers['mcp-session-id'];
+      if (sid) sessions.push(sid);
+    });
+    await Promise.all(
+      sessions.map((id) =>
+        ctx.request({ method: 'DELETE', preset: 'none', headers: { 'Mcp-Session-Id': id } }, { transcript: false }).catch(() => undefined),
+      ),
+    );
+    const echoed = HANDSHAKE_VERSIONS.filter((v) => matrix[v] === v);
+    const latest = echoed.length ? [...echoed].sort().at(-1)! : undefined;
+    const badAnswers = HANDSHAKE_VERSIONS.filter((v) => !ANSWERABLE.has(matrix[v]!) && !matrix[v]!.startsWith('error '));
+    const errorAnswers = HANDSHAKE_VERSIONS.filter((v) => matrix[v]!.startsWith('error '));
+    const unknownFallback = Object.fromEntries(UNKNOWN.map((v) => [v, matrix[v]!]));
+    const fallbackIsLatest = latest !== undefined && UNKNOWN.every((v) => matrix[v] === latest);
+    const output: ProbeOutput = {
+      matrix,
+      echoed,
+      ...(latest ? { latest } : {}),
+      badAnswers,
+      errorAnswers,
+      unknownFallback,
+      fallbackIsLatest,
+      summary:
+        `support matrix (requested → answered): ${asked.map((v) => `${v} → ${matrix[v]}`).join('; ')}. ` +
+        `Supported (echoed): ${echoed.join(', ') || 'none'}${latest ? `; latest ${latest}` : ''}.`,
+    };
+    const first = exchanges[0]!.record.error;
+    if (first && exchanges.every((ex) => ex.record.error))
+      return { output, error: { kind: first.kind, message: `no initialize was answered (${first.kind}: ${first.message})` } };
+    return { output };
+  },
+};
