@@ -27,6 +27,7 @@ import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './paths.js';
 import { writeReports } from '../reports/index.js';
 import { formatCheckLine, formatSummary } from '../reports/console.js';
 import { isEntryModule } from './entry.js';
+import { coverageSummary, coverageTables, loadCoverage } from './coverage.js';
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -59,6 +60,7 @@ interface Flags {
   scenario: string[];
   suite?: string;
   list?: boolean;
+  coverage?: boolean;
   timeout: number;
   maxResponseBytes: number;
   startupTimeout: number;
@@ -84,6 +86,7 @@ function program(io: CliIo): Command {
     .option('--scenario <id>', 'run only this scenario (repeatable)', collect, [])
     .option('--suite <path>', 'folder of scenarios (or one scenario file) instead of the bundled suite')
     .option('--list', 'print the scenarios with their checks, levels and requirement IDs, and exit')
+    .option('--coverage', "print which in-scope requirements of the suite's catalog have a check, a written exclusion or neither, and exit")
     .option('--timeout <ms>', 'deadline of each HTTP exchange in ms', positiveInt('--timeout'), 10_000)
     .option('--max-response-bytes <n>', 'largest response body read, in bytes', positiveInt('--max-response-bytes'), 4 * 1024 * 1024)
     .option('--startup-timeout <ms>', 'how long --command may take to open its port, in ms', positiveInt('--startup-timeout'), 15_000)
@@ -103,22 +106,23 @@ function program(io: CliIo): Command {
  * Resolves `--suite`: a folder is a suite root; a single file runs alone,
  * with the macros and catalog of the nearest folder above it that has
  * `_steps/`, else the bundled suite's.
+ * @returns the scenarios and the requirement catalog they were checked against
  * @throws ScenarioError for a missing path or an invalid scenario
  */
-function loadSelected(flags: Flags): Scenario[] {
+function loadSelected(flags: Flags): { scenarios: Scenario[]; catalog: string } {
   const bundledCatalog = join(SUITES_DIR, '_catalog', 'requirements.yaml');
-  if (!flags.suite) return loadSuite(SUITES_DIR);
+  if (!flags.suite) return { scenarios: loadSuite(SUITES_DIR), catalog: bundledCatalog };
   const p = resolve(flags.suite);
   if (!existsSync(p)) throw new ScenarioError(flags.suite, 1, 1, 'no such file or folder');
   const catalogIn = (root: string) => {
     const c = join(root, '_catalog', 'requirements.yaml');
     return existsSync(c) ? c : bundledCatalog;
   };
-  if (statSync(p).isDirectory()) return loadSuite(p, catalogIn(p));
+  if (statSync(p).isDirectory()) return { scenarios: loadSuite(p, catalogIn(p)), catalog: catalogIn(p) };
   let root = dirname(p);
   while (!existsSync(join(root, '_steps')) && dirname(root) !== root) root = dirname(root);
   if (!existsSync(join(root, '_steps'))) root = SUITES_DIR;
-  return [loadScenario(p, root, loadRequirementIds(catalogIn(root)))];
+  return { scenarios: [loadScenario(p, root, loadRequirementIds(catalogIn(root)))], catalog: catalogIn(root) };
 }
 
 function listScenarios(scenarios: Scenario[], io: CliIo): void {
@@ -159,8 +163,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return usage((e as Error).message);
   }
   let scenarios: Scenario[];
+  let catalog: string;
   try {
-    scenarios = loadSelected(flags);
+    ({ scenarios, catalog } = loadSelected(flags));
   } catch (e) {
     if (e instanceof ScenarioError) return usage(`invalid scenario: ${e.message}`);
     throw e;
@@ -183,6 +188,16 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   if (flags.list) {
     listScenarios(scenarios, io);
     return 0;
+  }
+  if (flags.coverage) {
+    try {
+      const c = loadCoverage(catalog, scenarios);
+      io.out(`${coverageTables(c)}\n\n${coverageSummary(c)}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof ScenarioError) return usage(`invalid coverage data: ${e.message}`);
+      throw e;
+    }
   }
   if (flags.command && !flags.url) return usage('--command needs --url (e.g. --url http://127.0.0.1:{port}/mcp)');
   if (scenarios.length === 0) return usage('no scenarios selected');
