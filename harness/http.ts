@@ -200,6 +200,12 @@ export async function exchange(
   if (record.response) {
     record.response.bytes = bytes;
     if (body.length) {
+      try {
+        // Streaming mode: a multi-byte character cut by where reading stopped is not an error.
+        new TextDecoder('utf-8', { fatal: true }).decode(body, { stream: true });
+      } catch {
+        record.response.invalidUtf8 = true;
+      }
       const text = body.toString('utf8');
       record.response.body = body.length > TRANSCRIPT_BODY_BYTES ? body.subarray(0, TRANSCRIPT_BODY_BYTES).toString('utf8') : text;
       if (body.length > TRANSCRIPT_BODY_BYTES) record.response.bodyTruncated = true;

@@ -80,6 +80,8 @@ export interface ExchangeRecord {
     body?: string;
     /** True when `body` was cut for the transcript (the full body was still parsed). */
     bodyTruncated?: boolean;
+    /** True when the body read is not valid UTF-8 (MCP 2025-03-26+ basic/transports: messages are UTF-8). */
+    invalidUtf8?: boolean;
     /** Bytes of body read. */
     bytes: number;
     /** Parsed SSE events when the response was `text/event-stream`. */

@@ -1,0 +1,107 @@
+/**
+ * Probe `message-shapes`: opens a session, sends a handful of ordinary
+ * requests and notifications (ping, tools/list, an unknown method, and the
+ * target contract's `conformance_emit_notifications` when `tools/list`
+ * lists it), and checks every JSON-RPC message the server sent back against
+ * the base protocol's shape rules. The session is DELETEd afterwards.
+ *
+ * Spec: MCP 2025-03-26 .. 2025-11-25, basic/index#messages — every message
+ * is JSON-RPC 2.0 (`jsonrpc: "2.0"`); a response has exactly one of
+ * `result` and `error`; an error has an integer `code` and a string
+ * `message`; notifications carry no `id`; basic/transports — messages are
+ * UTF-8.
+ *
+ * Parameters: none. Output: `messages` (count seen), `exchanges`, and per
+ * rule the violations found (`notJsonRpc`, `resultAndError`, `badError`,
+ * `notificationWithId`, `invalidUtf8`: counts) with `samples` of offenders.
+ */
+import type { Probe, ProbeOutput } from './types.js';
+import type { Exchange } from '../http.js';
+
+type Msg = Record<string, unknown>;
+
+const isId = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isInteger(x));
+
+/** Violations of the base-protocol shape rules by one message (rule names as in the probe output). */
+export function shapeViolations(m: unknown): string[] {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return ['notJsonRpc'];
+  const msg = m as Msg;
+  const out: string[] = [];
+  const isRequestOrNotification = typeof msg.method === 'string';
+  const isResponse = !('method' in msg) && 'id' in msg;
+  if (msg.jsonrpc !== '2.0' || (!isRequestOrNotification && !isResponse)) out.push('notJsonRpc');
+  if (isRequestOrNotification && 'id' in msg && !isId(msg.id) && !String(msg.method).startsWith('notifications/')) out.push('notJsonRpc');
+  if (isResponse && ('result' in msg) === ('error' in msg)) out.push('resultAndError');
+  if ('error' in msg) {
+    const e = msg.error as { code?: unknown; message?: unknown } | null;
+    if (!e || typeof e !== 'object' || !Number.isInteger(e.code) || typeof e.message !== 'string') out.push('badError');
+  }
+  if (typeof msg.method === 'string' && msg.method.startsWith('notifications/') && 'id' in msg) out.push('notificationWithId');
+  return out;
+}
+
+export const messageShapesProbe: Probe = {
+  description: 'Sends ordinary requests in a session and checks every JSON-RPC message received against the base protocol shape rules',
+  async run(ctx) {
+    const exchanges: Exchange[] = [];
+    const init = await ctx.request({
+      preset: 'bare',
+      jsonrpc: {
+        method: 'initialize',
+        params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+      },
+    });
+    exchanges.push(init);
+    const sessionId = init.record.response?.headers['mcp-session-id'];
+    const negotiated = (init.messages.find((m) => !!m && typeof m === 'object' && 'result' in m) as { result?: { protocolVersion?: unknown } } | undefined)
+      ?.result?.protocolVersion;
+    const headers: Record<string, string> = {};
+    if (sessionId) headers['Mcp-Session-Id'] = sessionId;
+    if (typeof negotiated === 'string' && negotiated >= '2025-06-18') headers['MCP-Protocol-Version'] = negotiated;
+    const send = async (jsonrpc: { method: string; params?: unknown; notification?: boolean }) => {
+      const ex = await ctx.request({ preset: 'bare', headers, jsonrpc });
+      exchanges.push(ex);
+      return ex;
+    };
+    if (!init.record.error) {
+      await send({ method: 'notifications/initialized', notification: true });
+      await send({ method: 'ping' });
+      const list = await send({ method: 'tools/list' });
+      await send({ method: 'nonexistent/method' });
+      const tools = (list.messages.find((m) => !!m && typeof m === 'object' && 'result' in m) as { result?: { tools?: Array<{ name?: unknown }> } } | undefined)
+        ?.result?.tools;
+      if (Array.isArray(tools) && tools.some((t) => t?.name === 'conformance_emit_notifications'))
+        await send({ method: 'tools/call', params: { name: 'conformance_emit_notifications', arguments: {} } });
+      if (sessionId)
+        await ctx.request({ method: 'DELETE', preset: 'bare', headers }, { transcript: false }).catch(() => undefined);
+    }
+    const counts: Record<string, number> = { notJsonRpc: 0, resultAndError: 0, badError: 0, notificationWithId: 0, invalidUtf8: 0 };
+    const samples: string[] = [];
+    let messages = 0;
+    for (const ex of exchanges) {
+      if (ex.record.response?.invalidUtf8) {
+        counts.invalidUtf8!++;
+        if (samples.length < 4) samples.push(`a body that is not UTF-8 (answer to ${ex.record.request.body?.slice(0, 60) ?? ex.record.request.method})`);
+      }
+      for (const m of ex.messages) {
+        messages++;
+        for (const v of shapeViolations(m)) {
+          counts[v]!++;
+          if (samples.length < 4) samples.push(`${v}: ${JSON.stringify(m).slice(0, 160)}`);
+        }
+      }
+    }
+    const output: ProbeOutput = {
+      exchanges: exchanges.length,
+      messages,
+      ...counts,
+      samples,
+      summary:
+        `${messages} JSON-RPC messages in ${exchanges.length} answers: ` +
+        Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ') +
+        (samples.length ? `; e.g. ${samples.join(' | ')}` : ''),
+    };
+    if (init.record.error) return { output, error: { kind: init.record.error.kind, message: init.record.error.message } };
+    return { output };
+  },
+};
