@@ -52,6 +52,7 @@ function intParam(v: unknown, dflt: number, max: number): number {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : dflt;
 }
 
+/** The `session-ids` probe (see the module comment for parameters, output and thresholds). */
 export const sessionIdsProbe: Probe = {
   description:
     'Opens N sessions (bounded concurrency) and reports the distinctness, charset, length, estimated min-entropy, ' +
