@@ -1,50 +1,73 @@
 /**
- * Probe `session-ids`: opens many sessions concurrently and reports what the
- * issued `Mcp-Session-Id` values look like.
+ * Probe `session-ids`: opens many sessions (bounded concurrency), collects
+ * the issued `Mcp-Session-Id` values in the order the answers arrive, and
+ * reports what they look like (see `id-analysis.ts`). Sessions are DELETEd
+ * once all are open (best effort, not judged; up to 4 × `concurrency` at
+ * once, at most 64). Only the first two initialize exchanges are kept in the
+ * transcript; the rest are counted.
  *
  * Spec: MCP 2025-03-26+ basic/transports#session-management — the ID SHOULD
  * be globally unique and cryptographically secure and MUST contain only
  * visible ASCII (0x21–0x7E); 2025-06-18+ basic/security_best_practices —
  * session IDs MUST be secure and non-deterministic.
  *
- * Parameters (`with:`): `count` sessions to open (default 32, at most 1024),
- * `concurrency` in flight at once (default 16, at most 64). Sessions are
- * DELETEd afterwards (best effort, not judged).
+ * Parameters (`with:`):
+ * - `count`: sessions to open (default 256, at most 1024);
+ * - `concurrency`: requests in flight at once (default 16, at most 64 and at most `count`);
+ * - `minSamples`: fewest IDs a statistical verdict is drawn from (default 16);
+ * - `minLength`: shortest acceptable ID (default 16 characters, the catalog's
+ *   HTTP-SESS-003 test);
+ * - `minEntropyBits`: entropy estimate below which the IDs are low-entropy
+ *   (default 48).
+ *
+ * Why 48 bits. The estimator (per-position min-entropy, capped at log2 N per
+ * position) reads uniformly random IDs low: the largest of k symbol counts
+ * overshoots N/k. Measured over 200 samples of N = 256 (the default) it
+ * reads a UUIDv4 (122 random bits) as 104–107 bits, 128 random bits as
+ * 108–112 in hex and 100–104 in base64url, 64 random bits as 54–57 in hex
+ * (16 characters) and 49–53 in base64url (11 characters, flagged as short
+ * anyway), 48 random bits in hex as 40–43, and `mcp-session-` plus 4 random
+ * hex digits as about 14. So at 48 every 128-bit token passes by 50 bits or
+ * more (and by 12 or more in those trials at the smallest judged sample,
+ * N = 16, where the cap is 4 bits per position), 16-character tokens at the common 64-bit
+ * floor (OWASP, NIST SP 800-63B) pass at N = 256, and random tokens of 48
+ * bits or fewer are flagged. The estimate can also read high: it cannot see
+ * that a hash of a counter is deterministic, and IDs whose fields shift
+ * position look more varied than they are. Small samples understate long
+ * IDs: keep `--session-samples` at 256 or more.
+ *
+ * Errors: `timeout` when every initialize request failed at the transport level.
  */
 import type { Probe, ProbeOutput } from './types.js';
 import { mapPool } from './pool.js';
+import { analyseSessionIds } from './id-analysis.js';
 
-const VISIBLE_ASCII = /^[\x21-\x7E]+$/;
+/** Largest `count`. */
+export const MAX_SESSIONS = 1024;
+/** Largest `concurrency`. */
+export const MAX_CONCURRENCY = 64;
 
 function intParam(v: unknown, dflt: number, max: number): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : dflt;
   return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : dflt;
 }
 
-/** Longest run of IDs that, read as integers, each exceed the previous by exactly 1 (in issue order). */
-export function longestCounterRun(ids: string[]): number {
-  let best = ids.length ? 1 : 0;
-  let run = 1;
-  const nums = ids.map((id) => {
-    const m = /(\d+)$/.exec(id);
-    return m ? { prefix: id.slice(0, m.index), n: BigInt(m[1]!) } : undefined;
-  });
-  for (let i = 1; i < nums.length; i++) {
-    const a = nums[i - 1];
-    const b = nums[i];
-    run = a && b && a.prefix === b.prefix && b.n - a.n === 1n ? run + 1 : 1;
-    best = Math.max(best, run);
-  }
-  return best;
-}
-
+/** The `session-ids` probe (see the module comment for parameters, output and thresholds). */
 export const sessionIdsProbe: Probe = {
-  description: 'Opens N sessions concurrently and reports the distinctness, charset and shape of their Mcp-Session-Id values',
+  description:
+    'Opens N sessions (bounded concurrency) and reports the distinctness, charset, length, estimated min-entropy, ' +
+    'counters, creation times and UUID versions of their Mcp-Session-Id values',
   async run(ctx) {
-    const count = intParam(ctx.params.count, 32, 1024);
-    const concurrency = intParam(ctx.params.concurrency, 16, 64);
-    const results = await mapPool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) =>
-      ctx.request(
+    const count = intParam(ctx.params.count, 256, MAX_SESSIONS);
+    const concurrency = Math.min(count, intParam(ctx.params.concurrency, 16, MAX_CONCURRENCY));
+    const minSamples = intParam(ctx.params.minSamples, 16, MAX_SESSIONS);
+    const minLength = intParam(ctx.params.minLength, 16, 4096);
+    const minEntropyBits = intParam(ctx.params.minEntropyBits, 48, 4096);
+    const ids: string[] = [];
+    let failed = 0;
+    let transportErrors = 0;
+    await mapPool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
+      const r = await ctx.request(
         {
           preset: 'bare',
           jsonrpc: {
@@ -57,41 +80,27 @@ export const sessionIdsProbe: Probe = {
           },
         },
         { transcript: i < 2 },
-      ),
-    );
-    const ids: string[] = [];
-    let failed = 0;
-    let transportErrors = 0;
-    for (const r of results) {
+      );
       if (r.record.error) transportErrors++;
-      const id = r.record.response?.headers['mcp-session-id'];
-      if (r.record.response && r.record.response.status >= 200 && r.record.response.status < 300 && id !== undefined) ids.push(id);
+      const res = r.record.response;
+      const id = res?.headers['mcp-session-id'];
+      if (res && res.status >= 200 && res.status < 300 && id !== undefined) ids.push(id);
       else failed++;
-    }
-    // Best-effort cleanup, outside the transcript and the verdicts.
-    await mapPool(ids, concurrency, (id) =>
+    });
+    // Best-effort cleanup, outside the transcript and the verdicts; DELETEs are cheap, so up to 4× as many in flight.
+    await mapPool([...new Set(ids)], Math.min(MAX_CONCURRENCY, 4 * concurrency), (id) =>
       ctx.request({ method: 'DELETE', preset: 'none', headers: { 'Mcp-Session-Id': id } }, { transcript: false }).catch(() => undefined),
     );
-    const distinct = new Set(ids).size;
-    const lengths = ids.map((s) => s.length);
+    const a = analyseSessionIds(ids, { requested: count, minSamples, minEntropyBits, minLength, nowMs: Date.now() });
     const output: ProbeOutput = {
       requested: count,
       concurrency,
-      obtained: ids.length,
       failed,
-      distinct,
-      duplicates: ids.length - distinct,
-      allVisibleAscii: ids.every((s) => VISIBLE_ASCII.test(s)),
-      minLength: lengths.length ? Math.min(...lengths) : 0,
-      maxLength: lengths.length ? Math.max(...lengths) : 0,
-      longestCounterRun: longestCounterRun(ids),
-      samples: ids.slice(0, 4),
-      summary: '',
+      ...a,
+      summary:
+        `${ids.length} of ${count} sessions opened (${concurrency} at a time${failed ? `, ${failed} initialize requests gave no session ID` : ''}); ` +
+        `${a.distinct} distinct IDs, ${a.duplicates} duplicates; ${a.description}`,
     };
-    output.summary =
-      `${ids.length} of ${count} sessions opened (${concurrency} at a time); ${distinct} distinct IDs, ` +
-      `${output.duplicates} duplicates; lengths ${output.minLength}–${output.maxLength}; ` +
-      `samples ${JSON.stringify(output.samples)}`;
     if (transportErrors === count) {
       return { output, error: { kind: 'timeout', message: `all ${count} initialize requests failed at the transport level` } };
     }
