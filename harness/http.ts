@@ -180,7 +180,10 @@ export async function exchange(
         }
       }
     } catch (err) {
-      if (windowEnded) record.note = `observed the stream for ${budget} ms`;
+      if (windowEnded) {
+        record.note = `observed the stream for ${budget} ms`;
+        record.windowExpired = true;
+      }
       else record.error = classify(err, timedOut, aborted);
     } finally {
       res.body.destroy();

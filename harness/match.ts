@@ -138,6 +138,15 @@ export function matches(m: Matcher, o: Observation): boolean {
     const tests = Object.entries(m.anyMessage);
     if (!(o.messages ?? []).some((msg) => tests.every(([ptr, vm]) => valueOk(resolvePointer(msg, ptr), vm)))) return false;
   }
+  if (m.streamEnd !== undefined) {
+    if (!res || err) return false;
+    if ((m.streamEnd === 'open') !== (o.record?.windowExpired === true)) return false;
+  }
+  if (m.firstEvent) {
+    const first = res?.sse?.find((e) => !(e.retry !== undefined && e.data === '' && e.id === undefined));
+    if (!first) return false;
+    for (const [k, vm] of Object.entries(m.firstEvent)) if (!valueOk((first as unknown as Record<string, unknown>)[k], vm)) return false;
+  }
   if (m.not && matches(m.not, o)) return false;
   if (m.all && !m.all.every((x) => matches(x, o))) return false;
   if (m.any && !m.any.some((x) => matches(x, o))) return false;
@@ -180,6 +189,9 @@ export function describeMatcher(m: Matcher): string {
     parts.push(m.error.code === undefined ? 'a JSON-RPC error' : `a JSON-RPC error with code ${[m.error.code].flat().join(' or ')}`);
   for (const [p, vm] of Object.entries(m.pointer ?? {})) parts.push(`${p || '(value)'} ${describeValue(vm)}`);
   for (const [c, vm] of Object.entries(m.captured ?? {})) parts.push(`${c} ${describeValue(vm)}`);
+  if (m.streamEnd) parts.push(m.streamEnd === 'closed' ? 'the body ended by the server within the window' : 'the body still open when the window ran out');
+  if (m.firstEvent)
+    parts.push(`a first SSE event with ${Object.entries(m.firstEvent).map(([k, vm]) => `${k} ${describeValue(vm)}`).join(' and ')}`);
   if (m.anyMessage)
     parts.push(`a message with ${Object.entries(m.anyMessage).map(([p, vm]) => `${p || '(value)'} ${describeValue(vm)}`).join(' and ')}`);
   if (m.not) parts.push(`not (${describeMatcher(m.not)})`);
@@ -232,6 +244,10 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
     const mt = mediaType(r.response.headers['content-type']);
     parts.push(`HTTP ${r.response.status}${mt ? ` ${mt}` : ''}${r.response.bytes === 0 ? ', empty body' : ''}`);
     for (const h of headers) parts.push(`${h}: ${short(r.response.headers[h])}`);
+    if (r.windowExpired) parts.push('still open when the window ran out');
+    const firstSse = r.response.sse?.find((e) => !(e.retry !== undefined && e.data === '' && e.id === undefined));
+    if (looked.some((m) => m.firstEvent || m.any?.some((x) => x.firstEvent)) && r.response.sse)
+      parts.push(firstSse ? `first SSE event: ${short(firstSse)}` : 'no SSE event');
   } else if (r && !r.error) {
     parts.push('no response');
   }

@@ -90,6 +90,8 @@ export interface ExchangeRecord {
   error?: { kind: ExchangeErrorKind; message: string };
   /** Harness remark, e.g. why reading an SSE stream stopped. */
   note?: string;
+  /** True when a windowed read (`windowMs`) stopped because the window ran out, i.e. the server had not ended the body. */
+  windowExpired?: boolean;
 }
 
 /** Verdict of one check at one protocol version. */

@@ -59,6 +59,13 @@ export interface Matcher {
    * pointer test. `not: { anyMessage: … }` says none does.
    */
   anyMessage?: Record<string, ValueMatch>;
+  /**
+   * For a windowed read (`windowMs`): `closed` when the server ended the body
+   * before the window ran out, `open` when the window ran out first.
+   */
+  streamEnd?: 'closed' | 'open';
+  /** The first SSE event (a lone `retry:` field does not count) has these fields: `id`, `data`, `event`. */
+  firstEvent?: Record<string, ValueMatch>;
   transportError?: 'any' | 'timeout' | 'size-limit' | 'connection' | 'protocol';
   not?: Matcher;
   all?: Matcher[];

@@ -66,6 +66,7 @@ export const sessionIdsProbe: Probe = {
     const ids: string[] = [];
     let failed = 0;
     let transportErrors = 0;
+    let firstError: { kind: string; message: string } | undefined;
     await mapPool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
       const r = await ctx.request(
         {
@@ -81,7 +82,10 @@ export const sessionIdsProbe: Probe = {
         },
         { transcript: i < 2 },
       );
-      if (r.record.error) transportErrors++;
+      if (r.record.error) {
+        transportErrors++;
+        firstError ??= r.record.error;
+      }
       const res = r.record.response;
       const id = res?.headers['mcp-session-id'];
       if (res && res.status >= 200 && res.status < 300 && id !== undefined) ids.push(id);
@@ -102,7 +106,9 @@ export const sessionIdsProbe: Probe = {
         `${a.distinct} distinct IDs, ${a.duplicates} duplicates; ${a.description}`,
     };
     if (transportErrors === count) {
-      return { output, error: { kind: 'timeout', message: `all ${count} initialize requests failed at the transport level` } };
+      // The kind of the first failure names the bound that was hit (timeout, size-limit, connection).
+      const kind = firstError?.kind ?? 'timeout';
+      return { output, error: { kind, message: `all ${count} initialize requests failed at the transport level (${kind}: ${firstError?.message ?? ''})` } };
     }
     return { output };
   },
