@@ -3,10 +3,12 @@ import type { Probe } from './types.js';
 import { sessionIdsProbe } from './session-ids.js';
 import { versionMatrixProbe } from './version-matrix.js';
 import { messageShapesProbe } from './message-shapes.js';
+import { completionReferenceProbe } from './completion-reference.js';
 
 /** Every probe by name. */
 export const PROBES: Record<string, Probe> = {
   'session-ids': sessionIdsProbe,
   'version-matrix': versionMatrixProbe,
   'message-shapes': messageShapesProbe,
+  'completion-reference': completionReferenceProbe,
 };
