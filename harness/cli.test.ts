@@ -25,7 +25,8 @@ function processesWith(marker: string): string[] {
 describe('cli: reference server (no target given)', () => {
   it('writes exactly the three reports, all checks pass, exit 0', async () => {
     const out = tmp();
-    const r = await runCli(['--out', out]);
+    // --check-host: the opt-in Host check runs too, so every check is judged (none not-applicable).
+    const r = await runCli(['--out', out, '--check-host']);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);

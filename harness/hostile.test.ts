@@ -118,6 +118,8 @@ describe('no false pass', () => {
       versions: ['2025-11-25'],
       limits: { timeoutMs: 250, maxResponseBytes: 1024 },
       concurrency: 8,
+      // Opt-in checks run too, so that none is not-applicable for want of the option.
+      options: { checkHost: true },
     });
     // Checks bound to other revisions are not-applicable before any traffic; everything else must be error.
     const judged = r.checks.filter((c) => c.reason !== 'version-out-of-range');

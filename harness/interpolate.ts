@@ -14,8 +14,13 @@ const ANY = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
  */
 export const OPTION_VARIABLES = ['sessionTtlMs', 'sessionSamples', 'checkHost'] as const;
 
-/** Names always available: `uuid` yields a fresh random UUID at each use; the run options are listed in OPTION_VARIABLES. */
-export const BUILTIN_VARIABLES = ['uuid', 'protocolVersion', 'url', 'origin', ...OPTION_VARIABLES] as const;
+/**
+ * Names always available: `uuid` yields a fresh random UUID at each use;
+ * `url` is the MCP endpoint, `origin` its origin (`http://127.0.0.1:3000`),
+ * `port` its port as a string (the scheme's default when the URL names none);
+ * the run options are listed in OPTION_VARIABLES.
+ */
+export const BUILTIN_VARIABLES = ['uuid', 'protocolVersion', 'url', 'origin', 'port', ...OPTION_VARIABLES] as const;
 
 /** Thrown when a `{{name}}` names nothing captured; the runner turns it into an `error` verdict. */
 export class UnknownVariableError extends Error {

@@ -181,7 +181,9 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   const transcript: ExchangeRecord[] = [];
   const states = new Map<string, CheckState>();
   for (const c of scenario.checks) states.set(c.id, { decl: c, level: levelAt(c, version), seqs: [] });
-  const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: new URL(ctx.url).origin };
+  const target = new URL(ctx.url);
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: target.origin, port };
   for (const [k, v] of Object.entries({ ...DEFAULT_RUN_OPTIONS, ...ctx.options })) if (v !== undefined) vars[k] = v;
   let serverInfo: Record<string, unknown> | undefined;
   let jsonRpcId = 0;
@@ -361,7 +363,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   });
   const captures: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars))
-    if (!['url', 'origin', 'protocolVersion', ...Object.keys(DEFAULT_RUN_OPTIONS), 'sessionTtlMs'].includes(k) && v !== undefined) captures[k] = v;
+    if (!['url', 'origin', 'port', 'protocolVersion', ...Object.keys(DEFAULT_RUN_OPTIONS), 'sessionTtlMs'].includes(k) && v !== undefined) captures[k] = v;
   const run: ScenarioRun = {
     key,
     id: scenario.id,
