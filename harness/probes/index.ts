@@ -4,6 +4,7 @@ import { sessionIdsProbe } from './session-ids.js';
 import { versionMatrixProbe } from './version-matrix.js';
 import { messageShapesProbe } from './message-shapes.js';
 import { completionReferenceProbe } from './completion-reference.js';
+import { eventIdsProbe } from './event-ids.js';
 
 /** Every probe by name. */
 export const PROBES: Record<string, Probe> = {
@@ -11,4 +12,5 @@ export const PROBES: Record<string, Probe> = {
   'version-matrix': versionMatrixProbe,
   'message-shapes': messageShapesProbe,
   'completion-reference': completionReferenceProbe,
+  'event-ids': eventIdsProbe,
 };
