@@ -85,6 +85,7 @@ export function streamsState(
   return 'open';
 }
 
+/** The `session-isolation` probe (see the module docstring for parameters and output). */
 export const sessionIsolationProbe: Probe = {
   description: 'Opens a second session and checks that notifications, DELETE and echoed session IDs stay within their session',
   async run(ctx) {
@@ -146,7 +147,6 @@ export const sessionIsolationProbe: Probe = {
     const headersA: Record<string, string | null> = {};
     const headersB: Record<string, string | null> = { 'Mcp-Session-Id': idB, 'MCP-Protocol-Version': nvB >= VERSION_HEADER_SINCE ? nvB : null };
 
-
     // 1. Notifications B emits for its session stay on B's GET stream.
     const { names, exchanges } = await listToolNames(ctx, headersA);
     seen.push(...exchanges);
@@ -183,6 +183,12 @@ export const sessionIsolationProbe: Probe = {
     const del = await req({ method: 'DELETE', headers: headersA });
     output.deleteStatusA = del.record.response?.status ?? null;
     const ping = await req({ headers: headersB, jsonrpc: { method: 'ping', id: 'ping-b-after-delete-a' } });
+    const broken = del.record.error ? { what: 'DELETE of A', err: del.record.error } : ping.record.error ? { what: "B's ping", err: ping.record.error } : undefined;
+    if (broken) {
+      await ctx.request({ method: 'DELETE', headers: headersB }, { transcript: false }).catch(() => undefined);
+      output.summary = `${broken.what} failed: ${broken.err.message}`;
+      return { output, error: { kind: broken.err.kind, message: output.summary } };
+    }
     output.pingBStatus = ping.record.response?.status ?? null;
     const pong = responseTo(ping, 'ping-b-after-delete-a');
     output.pingBAnswered = typeof output.pingBStatus === 'number' && output.pingBStatus >= 200 && output.pingBStatus < 300 && !!pong && 'result' in pong;

@@ -13,6 +13,7 @@ import type { ProbeContext } from './types.js';
 import { echoMismatches, emittedMethods, isNotification, isResponse, watchStream } from './stream-watch.js';
 import { methodsSeen, sessionOnly, streamsState } from './isolation.js';
 import { intParam } from './params.js';
+import { countNotifications } from './streams.js';
 
 describe('classifiers', () => {
   it('tells responses from notifications and requests', () => {
@@ -174,5 +175,16 @@ describe('watchStream', () => {
 describe('sessionOnly', () => {
   it('leaves out list_changed notifications, which may go to every session', () => {
     expect(sessionOnly(['notifications/message', 'notifications/tools/list_changed', 'notifications/resources/list_changed'])).toEqual(['notifications/message']);
+  });
+});
+
+describe('countNotifications', () => {
+  it('counts notifications by method across streams, ignoring requests, responses and other methods', () => {
+    const n = (method: string) => ({ jsonrpc: '2.0', method });
+    const msgs = [n('notifications/message'), n('notifications/message'), n('toString'), { jsonrpc: '2.0', id: 1, method: 'notifications/message' }, { jsonrpc: '2.0', id: 2, result: {} }];
+    expect(countNotifications(['notifications/message', 'notifications/tools/list_changed'], msgs)).toEqual({
+      'notifications/message': 2,
+      'notifications/tools/list_changed': 0,
+    });
   });
 });

@@ -16,10 +16,21 @@
  * (GET → `text/event-stream` or 405; no JSON-RPC response on the stream unless resuming)
  * and #session-management (DELETE terminates the session).
  */
-import { mediaType } from '../http.js';
+import { mediaType, type Exchange } from '../http.js';
 import { CONTRACT_TOOL_EMIT, intParam } from './params.js';
 import type { Probe, ProbeOutput } from './types.js';
 import { emittedMethods, isNotification, isResponse, listToolNames, responseTo, sleep, watchStream, type StreamEnd } from './stream-watch.js';
+
+/**
+ * How often each of `methods` occurs as a notification among `messages`
+ * (the messages of several streams together).
+ * @returns count by method, every method of `methods` present
+ */
+export function countNotifications(methods: string[], messages: unknown[]): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(methods.map((m) => [m, 0]));
+  for (const m of messages) if (isNotification(m) && Object.hasOwn(counts, m.method)) counts[m.method]!++;
+  return counts;
+}
 
 /** What both probes report about the GET itself. */
 function getFacts(head: { status: number; headers: Record<string, string>; isSse: boolean } | undefined) {
@@ -119,7 +130,10 @@ export const getStreamDeleteProbe: Probe = {
  * `responseIdsOnGet`; `pingAnsweredOnPost` (the ping's POST carried its
  * response); `contract` (the contract tool is listed), `emitted`
  * (notification methods the tool reports sending), `notificationsOnGet`
- * (methods of notifications seen on the GET stream).
+ * (methods of notifications seen on the GET stream), `emittedSeen` (emitted
+ * methods seen at all, on the GET stream or the tool call's own response),
+ * `emittedDuplicated` (emitted methods seen more than once across the two:
+ * one message sent on several streams).
  */
 export const getStreamRequestsProbe: Probe = {
   description: 'Opens the session GET stream, sends requests on POSTs while watching it, and reports responses seen on the GET stream',
@@ -136,6 +150,8 @@ export const getStreamRequestsProbe: Probe = {
       contract: false,
       emitted: [],
       notificationsOnGet: [],
+      emittedSeen: [],
+      emittedDuplicated: [],
       summary: '',
     };
     if (!head?.isSse) {
@@ -149,8 +165,9 @@ export const getStreamRequestsProbe: Probe = {
     output.pingAnsweredOnPost = isResponse(responseTo(ping, 'ping-while-get-open'));
     const { names } = await listToolNames(ctx, {});
     output.contract = names.includes(CONTRACT_TOOL_EMIT);
+    let call: Exchange | undefined;
     if (output.contract) {
-      const call = await ctx.request({
+      call = await ctx.request({
         jsonrpc: { method: 'tools/call', id: 'emit-session-notifications', params: { name: CONTRACT_TOOL_EMIT, arguments: { scope: 'session' } } },
       });
       const emitted = emittedMethods(responseTo(call, 'emit-session-notifications')?.result);
@@ -165,12 +182,16 @@ export const getStreamRequestsProbe: Probe = {
     output.responsesOnGet = responses.length;
     output.responseIdsOnGet = responses.map((r) => r.id ?? null);
     output.notificationsOnGet = end.ex.messages.filter(isNotification).map((n) => n.method);
+    const counts = countNotifications(output.emitted as string[], [...end.ex.messages, ...(call?.messages ?? [])]);
+    output.emittedSeen = Object.keys(counts).filter((m) => counts[m]! > 0);
+    output.emittedDuplicated = Object.keys(counts).filter((m) => counts[m]! > 1);
     output.summary =
       `GET stream open (${end.by === 'stopped' ? 'watched until the requests were done' : `ended: ${end.by}`}); ` +
       `${output.responsesOnGet} JSON-RPC responses on it${responses.length ? ` (ids ${JSON.stringify(output.responseIdsOnGet)})` : ''}; ` +
       `ping ${output.pingAnsweredOnPost ? 'answered' : 'not answered'} on its POST; ` +
       (output.contract
-        ? `contract tool reported sending ${JSON.stringify(output.emitted)}, GET stream carried notifications ${JSON.stringify(output.notificationsOnGet)}`
+        ? `contract tool reported sending ${JSON.stringify(output.emitted)}, GET stream carried notifications ${JSON.stringify(output.notificationsOnGet)}` +
+          `${(output.emittedDuplicated as string[]).length ? `, sent more than once across the GET stream and the tool call's stream: ${JSON.stringify(output.emittedDuplicated)}` : ''}`
         : 'contract tool not listed');
     return { output };
   },
