@@ -36,7 +36,7 @@ describe('cli: reference server (no target given)', () => {
     expect(results.target.kind).toBe('reference');
     expect(results.target.serverInfo.name).toBe('mcp-session-conformance-reference');
     expect(results.checks.length).toBeGreaterThan(10);
-    expect(results.checks.every((c: { verdict: string }) => c.verdict === 'pass')).toBe(true);
+    expect(results.checks.filter((c: { verdict: string; reason?: string }) => c.verdict !== 'pass' && !(c.verdict === 'not-applicable' && c.reason === 'session-ttl-not-given'))).toEqual([]);
     // One console line per check, then the summary.
     for (const c of results.checks) expect(r.stdout).toContain(`${c.id}@${c.protocolVersion}`);
     expect(r.stdout).toMatch(/exit 0/);
@@ -247,9 +247,10 @@ describe('cli: the target is stopped on every path', () => {
     const out = tmp();
     const r = await runCli(['--command', `node -e "${server}" ${marker}`, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--scenario', 'http.session.missing-id']);
     expect(processesWith(marker)).toEqual([]);
-    // Its initialize answers 500, so the session check is blocked — and a blocked check gates the exit code.
+    // Its initialize answers 500, so the session checks are blocked — and a blocked check gates the exit code.
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(results.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['blocked']);
+    expect(results.checks.length).toBeGreaterThan(0);
+    expect(results.checks.filter((c: { verdict: string }) => c.verdict !== 'blocked')).toEqual([]);
     expect(r.code).toBe(1);
   });
 

@@ -279,7 +279,7 @@ describe('scenario errors are located and named', () => {
   });
 
   it('an unknown probe', () => {
-    expectError(edit({ 18: '    probe: nope', 19: '    with: { count: 2 }' }), 18, 12, 'unknown probe "nope" (known: session-ids)');
+    expectError(edit({ 18: '    probe: nope', 19: '    with: { count: 2 }' }), 18, 12, 'unknown probe "nope" (known: session-ids, ');
   });
 
   it('a known probe loads', () => {

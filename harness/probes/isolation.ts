@@ -14,8 +14,11 @@
  * Session B is DELETEd at the end (best effort, not judged).
  *
  * Parameters: `clientName` (clientInfo name for B, default
- * `mcp-session-conformance`), `sessionA` (A's ID, reported only), `windowMs` (longest a GET stream is read, default 2000, at
- * most 10000), `graceMs` (how long to wait for B's notifications after the
+ * `mcp-session-conformance`), `sessionA` (A's ID, reported only), `windowMs`
+ * (longest a GET stream is read, default 5000, at most 10000; the probe stops
+ * the streams sooner — a window that runs out first is a probe error,
+ * `window-too-short`), `headWithinMs` (how long a GET's response head may
+ * take, default 2000), `graceMs` (how long to wait for B's notifications after the
  * tool call was answered, default 500, at most 2000), `crossMs` (how much
  * longer A's stream is watched once B's notifications arrived, default 100,
  * at most 2000).
@@ -89,7 +92,8 @@ export function streamsState(
 export const sessionIsolationProbe: Probe = {
   description: 'Opens a second session and checks that notifications, DELETE and echoed session IDs stay within their session',
   async run(ctx) {
-    const windowMs = intParam(ctx.params.windowMs, 2000, 10_000);
+    const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
+    const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);
     const graceMs = intParam(ctx.params.graceMs, 500, 2_000);
     const crossMs = intParam(ctx.params.crossMs, 100, 2_000);
     const seen: Exchange[] = [];
@@ -152,8 +156,8 @@ export const sessionIsolationProbe: Probe = {
     seen.push(...exchanges);
     output.contract = names.includes(CONTRACT_TOOL_EMIT);
     if (output.contract) {
-      const getA: WatchedStream = watchStream(sub, { method: 'GET', windowMs, headers: headersA });
-      const getB: WatchedStream = watchStream(sub, { method: 'GET', windowMs, headers: headersB });
+      const getA: WatchedStream = watchStream(sub, { method: 'GET', windowMs, headers: headersA }, { headWithinMs });
+      const getB: WatchedStream = watchStream(sub, { method: 'GET', windowMs, headers: headersB }, { headWithinMs });
       const [headA, headB] = await Promise.all([getA.head, getB.head]);
       if (headA?.isSse && headB?.isSse && !getA.ended && !getB.ended) {
         const call = await req({
@@ -168,6 +172,11 @@ export const sessionIsolationProbe: Probe = {
       getA.stop();
       getB.stop();
       const [endA, endB] = await Promise.all([getA.done, getB.done]);
+      if (endA.by === 'window' || endB.by === 'window') {
+        await ctx.request({ method: 'DELETE', headers: headersB }, { transcript: false }).catch(() => undefined);
+        output.summary = `a GET window (${windowMs} ms, or the exchange deadline) ran out before the watch was done`;
+        return { output, error: { kind: 'window-too-short', message: output.summary } };
+      }
       output.streams = streamsState(
         { status: headA?.status ?? null, isSse: headA?.isSse ?? false, endedBy: endA.by },
         { status: headB?.status ?? null, isSse: headB?.isSse ?? false, endedBy: endB.by },

@@ -164,6 +164,18 @@ describe('watchStream', () => {
     expect((await w.done).by).toBe('server');
   });
 
+  it('gives up on a head that does not come within headWithinMs, without an error', async () => {
+    const url = await serve(() => {
+      /* never answers */
+    });
+    const w = watchStream(probeContext(url), { method: 'GET', windowMs: 30_000 }, { headWithinMs: 50 });
+    expect(await w.head).toBeUndefined();
+    const end = await w.done;
+    expect(end.by).toBe('stopped');
+    expect(end.ex.record.error).toBeUndefined();
+    expect(end.ex.record.response).toBeUndefined();
+  });
+
   it('resolves the head as undefined when the connection fails', async () => {
     const url = await serve((req) => req.socket.destroy());
     const w = watchStream(probeContext(url), { method: 'GET', windowMs: 30_000 });

@@ -62,9 +62,16 @@ export function sleep(ms: number): Promise<void> {
 
 /**
  * Opens `spec` (typically `{ method: 'GET', windowMs }`) as a watched stream.
- * `spec.windowMs` bounds the whole read; `stop()` ends it sooner.
+ * `spec.windowMs` bounds the whole read (the run's exchange deadline may
+ * bound it further); `stop()` ends it sooner. Without a response head
+ * within `headWithinMs` (default: the window) the read is stopped and
+ * `head` resolves `undefined`.
  */
-export function watchStream(ctx: ProbeContext, spec: HttpRequestSpec & { windowMs: number }, opts?: { transcript?: boolean }): WatchedStream {
+export function watchStream(
+  ctx: ProbeContext,
+  spec: HttpRequestSpec & { windowMs: number },
+  opts?: { transcript?: boolean; headWithinMs?: number },
+): WatchedStream {
   const stopper = new AbortController();
   const messages: TimedMessage[] = [];
   const listeners = new Set<() => void>();
@@ -94,12 +101,14 @@ export function watchStream(ctx: ProbeContext, spec: HttpRequestSpec & { windowM
       });
     },
   };
+  const headTimer = setTimeout(() => stopper.abort(), Math.max(0, opts?.headWithinMs ?? spec.windowMs));
   w.done = ctx
     .request(spec, {
       ...(opts?.transcript === false ? { transcript: false } : {}),
       watch: {
         stop: stopper.signal,
         onHead(status, headers) {
+          clearTimeout(headTimer);
           resolveHead({ status, headers, at: Date.now(), isSse: status === 200 && mediaType(headers['content-type']) === 'text/event-stream' });
         },
         onMessage(message) {
@@ -113,6 +122,7 @@ export function watchStream(ctx: ProbeContext, spec: HttpRequestSpec & { windowM
       return { ex, at: Date.now(), by };
     })
     .then((end) => {
+      clearTimeout(headTimer);
       w.ended = end;
       resolveHead(undefined); // no-op when the head came
       notify();

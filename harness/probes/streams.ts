@@ -47,7 +47,9 @@ function describeGet(o: { getStatus: number | null; getMediaType: string | null 
 
 /**
  * `get-stream-delete`. Parameters: `windowMs` (longest the GET stream is
- * read, default 2000, at most 10000), `endWithinMs` (how long after sending
+ * read, default 5000, at most 10000; the probe stops it sooner),
+ * `headWithinMs` (how long the GET's response head may take, default 2000),
+ * `endWithinMs` (how long after sending
  * DELETE the stream may take to end, default 500, at most 5000).
  *
  * Output: `getStatus`, `getMediaType`, `getOpened` (200 + SSE),
@@ -59,9 +61,10 @@ function describeGet(o: { getStatus: number | null; getMediaType: string | null 
 export const getStreamDeleteProbe: Probe = {
   description: 'Opens the session GET stream, sends DELETE while watching it, and reports whether the stream ended',
   async run(ctx) {
-    const windowMs = intParam(ctx.params.windowMs, 2000, 10_000);
+    const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
+    const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);
     const endWithinMs = intParam(ctx.params.endWithinMs, 500, 5_000);
-    const get = watchStream(ctx, { method: 'GET', windowMs });
+    const get = watchStream(ctx, { method: 'GET', windowMs }, { headWithinMs });
     const head = await get.head;
     const output: ProbeOutput = {
       ...getFacts(head),
@@ -121,7 +124,10 @@ export const getStreamDeleteProbe: Probe = {
 
 /**
  * `get-stream-requests`. Parameters: `windowMs` (longest the GET stream is
- * read, default 2000, at most 10000), `graceMs` (how long to keep watching
+ * read, default 5000, at most 10000; the probe stops it sooner once the
+ * requests are done — a window that runs out first is a probe error,
+ * `window-too-short`), `headWithinMs` (how long the GET's response head may
+ * take, default 2000), `graceMs` (how long to keep watching
  * after the last POST was answered, for late messages, default 150, at most
  * 2000).
  *
@@ -138,9 +144,10 @@ export const getStreamDeleteProbe: Probe = {
 export const getStreamRequestsProbe: Probe = {
   description: 'Opens the session GET stream, sends requests on POSTs while watching it, and reports responses seen on the GET stream',
   async run(ctx) {
-    const windowMs = intParam(ctx.params.windowMs, 2000, 10_000);
+    const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
+    const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);
     const graceMs = intParam(ctx.params.graceMs, 150, 2_000);
-    const get = watchStream(ctx, { method: 'GET', windowMs });
+    const get = watchStream(ctx, { method: 'GET', windowMs }, { headWithinMs });
     const head = await get.head;
     const output: ProbeOutput = {
       ...getFacts(head),
@@ -178,6 +185,10 @@ export const getStreamRequestsProbe: Probe = {
     await sleep(graceMs);
     get.stop();
     const end = await get.done;
+    if (end.by === 'window') {
+      output.summary = `the GET window (${windowMs} ms, or the exchange deadline) ran out before the requests were done`;
+      return { output, error: { kind: 'window-too-short', message: output.summary } };
+    }
     const responses = end.ex.messages.filter(isResponse);
     output.responsesOnGet = responses.length;
     output.responseIdsOnGet = responses.map((r) => r.id ?? null);
