@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli-process.js';
 
-const CHECK = 'http.session.delete-terminates/terminated-session-returns-404';
+const CHECK = 'http.session.delete-terminates/terminated-session-delete-returns-404';
 const SCEN = 'http.session.delete-terminates';
 
 function baselineFile(text: string): string {
@@ -20,7 +20,7 @@ describe('--baseline', () => {
 
   it('a failure the baseline expects does not gate: exit 0, marked in results.json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'msc-b-'));
-    const r = await runCli(['--out', out, '--scenario', SCEN, '--baseline', good()], { env: { MCP_FIXTURE_VARIANT: 'delete-keeps-session' } });
+    const r = await runCli(['--out', out, '--scenario', SCEN, '--baseline', good()], { env: { MCP_FIXTURE_VARIANT: 'terminated-session-delete-200' } });
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     const c = results.checks.find((x: { id: string }) => x.id === CHECK);
     expect(c.verdict).toBe('fail');
@@ -30,7 +30,7 @@ describe('--baseline', () => {
   });
 
   it('without the baseline the same run exits 1', async () => {
-    const r = await runCli(['--out', mkdtempSync(join(tmpdir(), 'msc-b-')), '--scenario', SCEN], { env: { MCP_FIXTURE_VARIANT: 'delete-keeps-session' } });
+    const r = await runCli(['--out', mkdtempSync(join(tmpdir(), 'msc-b-')), '--scenario', SCEN], { env: { MCP_FIXTURE_VARIANT: 'terminated-session-delete-200' } });
     expect(r.code).toBe(1);
   });
 

@@ -251,9 +251,10 @@ describe('cli: the target is stopped on every path', () => {
     const out = tmp();
     const r = await runCli(['--command', `node -e "${server}" ${marker}`, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--scenario', 'http.session.missing-id']);
     expect(processesWith(marker)).toEqual([]);
-    // Its initialize answers 500, so the session check is blocked — and a blocked check gates the exit code.
+    // Its initialize answers 500, so the session checks are blocked — and a blocked check gates the exit code.
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(results.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['blocked']);
+    expect(results.checks.length).toBeGreaterThan(0);
+    expect(results.checks.filter((c: { verdict: string }) => c.verdict !== 'blocked')).toEqual([]);
     expect(r.code).toBe(1);
   });
 

@@ -37,9 +37,28 @@ export interface OutgoingRequest {
  */
 export type ReadMode = { kind: 'response'; awaitId?: string | number | null } | { kind: 'window'; windowMs: number };
 
+/**
+ * A live view of one exchange while it runs, for probes that act while a
+ * stream is open (e.g. send DELETE while watching a GET stream).
+ */
+export interface ExchangeWatch {
+  /** Called once when the response status line and headers arrive (header names lower-cased). */
+  onHead?(status: number, headers: Record<string, string>): void;
+  /** Called for each JSON-RPC message of an SSE body as soon as its event is parsed. */
+  onMessage?(message: unknown): void;
+  /** For `window` reads: aborting it ends the read early, like the window running out (not an error). */
+  stop?: AbortSignal;
+}
+
 /** A parsed exchange: the transcript record plus the JSON-RPC messages found. */
 export interface Exchange {
   record: ExchangeRecord;
+  /**
+   * How a `window` read ended: `server` (the body ended on its own), `window`
+   * (the window ran out), `stopped` (the watch's `stop` signal). Undefined for
+   * `response` reads and for exchanges that ended with an error.
+   */
+  windowEnd?: 'server' | 'window' | 'stopped';
   /** JSON-RPC messages found in the body (JSON object, JSON array elements, or SSE `data` payloads). */
   messages: unknown[];
   /** Body parsed as JSON when it was JSON (any content type); undefined otherwise. */
@@ -88,6 +107,7 @@ function classify(err: unknown, timedOut: boolean, aborted = false): { kind: Exc
  * @param seq position of this exchange in the scenario transcript
  * @param step ID of the step sending it (for the transcript)
  * @param abort aborts the exchange at once (run interrupted); it then ends with a `connection` error
+ * @param watch live callbacks and an early stop for `window` reads
  */
 export async function exchange(
   agent: Agent,
@@ -97,6 +117,7 @@ export async function exchange(
   seq: number,
   step: string,
   abort?: AbortSignal,
+  watch?: ExchangeWatch,
 ): Promise<Exchange> {
   const started = Date.now();
   const record: ExchangeRecord = {
@@ -122,6 +143,14 @@ export async function exchange(
     else timedOut = true;
     controller.abort();
   }, budget);
+  let stopped = false;
+  const onStop = () => {
+    if (read.kind !== 'window' || windowEnded) return;
+    windowEnded = stopped = true;
+    controller.abort();
+  };
+  if (watch?.stop?.aborted) onStop();
+  else watch?.stop?.addEventListener('abort', onStop, { once: true });
 
   const chunks: Buffer[] = [];
   let bytes = 0;
@@ -137,6 +166,7 @@ export async function exchange(
     });
     const headers = flattenHeaders(res.headers as Record<string, string | string[] | undefined>);
     record.response = { status: res.statusCode, headers, bytes: 0 };
+    watch?.onHead?.(res.statusCode, headers);
     const isSse = mediaType(headers['content-type']) === 'text/event-stream';
     const events: SseEventRecord[] = [];
     const decoder = new TextDecoder('utf-8');
@@ -151,6 +181,7 @@ export async function exchange(
         try {
           const msg = JSON.parse(ev.data);
           result.messages.push(msg);
+          watch?.onMessage?.(msg);
           if (read.kind === 'response' && isResponseTo(msg, read.awaitId)) done = true;
         } catch {
           result.unparsedEvents.push(ev.data);
@@ -181,8 +212,8 @@ export async function exchange(
       }
     } catch (err) {
       if (windowEnded) {
-        record.note = `observed the stream for ${budget} ms`;
-        record.windowExpired = true;
+        record.note = stopped ? `observed the stream for ${Date.now() - started} ms, then stopped` : `observed the stream for ${budget} ms`;
+        if (!stopped) record.windowExpired = true;
       }
       else record.error = classify(err, timedOut, aborted);
     } finally {
@@ -197,7 +228,9 @@ export async function exchange(
   } finally {
     clearTimeout(timer);
     abort?.removeEventListener('abort', onAbort);
+    watch?.stop?.removeEventListener('abort', onStop);
   }
+  if (read.kind === 'window' && !record.error) result.windowEnd = stopped ? 'stopped' : windowEnded ? 'window' : 'server';
 
   const body = Buffer.concat(chunks);
   if (record.response) {

@@ -12,7 +12,7 @@
 import type { Agent } from 'undici';
 import type { CheckResult, ExchangeRecord, Level, ScenarioRun, ScenarioStatus, Verdict } from './model.js';
 import type { CheckDecl, HttpRequestSpec, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
-import { exchange, type Exchange, type ExchangeLimits, type ReadMode } from './http.js';
+import { exchange, type Exchange, type ExchangeLimits, type ExchangeWatch, type ReadMode } from './http.js';
 import { subjectOf } from './subject.js';
 import { interpolate, UnknownVariableError } from './interpolate.js';
 import { describeMatcher, describeObservation, matches, resolvePointer, type Observation } from './match.js';
@@ -217,11 +217,20 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   for (const st of states.values())
     if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: 'version-out-of-range' });
 
-  const send = async (spec: HttpRequestSpec, stepId: string, record: boolean): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
+  const send = async (
+    spec: HttpRequestSpec,
+    stepId: string,
+    record: boolean,
+    watch?: ExchangeWatch,
+  ): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
     const req = buildRequest(spec, ctx.url, vars, nextId);
     const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
-    const ex = await exchange(ctx.agent, req, read, ctx.limits, record ? transcript.length : -1, stepId, ctx.signal);
-    if (record) transcript.push(ex.record);
+    const ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
+    // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
+    if (record) {
+      ex.record.seq = transcript.length;
+      transcript.push(ex.record);
+    }
     return { ex, awaitId: req.awaitId };
   };
 
@@ -255,7 +264,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
           request: async (spec, opts) => {
             const record = opts?.transcript !== false;
             if (!record) unrecorded++;
-            return (await send(spec, step.id, record)).ex;
+            return (await send(spec, step.id, record, opts?.watch)).ex;
           },
         });
         obs.subject = res.output;

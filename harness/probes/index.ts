@@ -5,6 +5,8 @@ import { versionMatrixProbe } from './version-matrix.js';
 import { messageShapesProbe } from './message-shapes.js';
 import { completionReferenceProbe } from './completion-reference.js';
 import { eventIdsProbe } from './event-ids.js';
+import { getStreamDeleteProbe, getStreamRequestsProbe } from './streams.js';
+import { sessionIsolationProbe } from './isolation.js';
 
 /** Every probe by name. */
 export const PROBES: Record<string, Probe> = {
@@ -13,4 +15,7 @@ export const PROBES: Record<string, Probe> = {
   'message-shapes': messageShapesProbe,
   'completion-reference': completionReferenceProbe,
   'event-ids': eventIdsProbe,
+  'get-stream-delete': getStreamDeleteProbe,
+  'get-stream-requests': getStreamRequestsProbe,
+  'session-isolation': sessionIsolationProbe,
 };

@@ -1,5 +1,5 @@
 /** The contract between the runner and a named probe. */
-import type { Exchange } from '../http.js';
+import type { Exchange, ExchangeWatch } from '../http.js';
 import type { HttpRequestSpec } from '../scenario-types.js';
 
 /** What a probe may do: send requests built like an `http` step's, and read its parameters. */
@@ -9,10 +9,13 @@ export interface ProbeContext {
   /** Protocol revision under test. */
   protocolVersion: string;
   /**
-   * Sends one request with the step's header presets applied.
+   * Sends one request with the step's header presets applied. Requests
+   * started without awaiting run concurrently; each is numbered in the
+   * transcript when it ends.
    * `transcript: false` keeps bulk traffic out of the transcript (it is counted instead).
+   * `watch` observes a `windowMs` read while it runs (head, SSE messages) and can stop it early.
    */
-  request(spec: HttpRequestSpec, opts?: { transcript?: boolean }): Promise<Exchange>;
+  request(spec: HttpRequestSpec, opts?: { transcript?: boolean; watch?: ExchangeWatch }): Promise<Exchange>;
 }
 
 /** A probe's output: matched by `pointer` matchers in the step's outcomes; `summary` is shown as observed. */

@@ -1,0 +1,16 @@
+/** Parameter parsing and shared names for the probes. */
+
+/**
+ * Reads an integer parameter from a probe's `with:` (a number or a numeric string).
+ * @returns the value capped at `max`, or `dflt` when absent, not an integer, or below 1
+ */
+export function intParam(v: unknown, dflt: number, max: number): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : dflt;
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : dflt;
+}
+
+/**
+ * Name of the target-contract tool that emits notifications
+ * (`{ scope?: "request" | "session" }`; README, "Target contract").
+ */
+export const CONTRACT_TOOL_EMIT = 'conformance_emit_notifications';
