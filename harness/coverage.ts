@@ -311,4 +311,12 @@ export function bundledCoverage(): Coverage {
   return loadCoverage(join(SUITES_DIR, '_catalog', 'requirements.yaml'), loadSuite(SUITES_DIR));
 }
 
-if (isEntryModule(import.meta.url)) process.stdout.write(`${coverageDocument(bundledCoverage())}\n`);
+if (isEntryModule(import.meta.url)) {
+  try {
+    process.stdout.write(`${coverageDocument(bundledCoverage())}\n`);
+  } catch (e) {
+    // A bad catalog, exclusion or scenario is named by file:line:col; no stack trace.
+    process.stderr.write(`coverage: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
