@@ -11,12 +11,14 @@
  * `message`; notifications carry no `id`; basic/transports — messages are
  * UTF-8.
  *
- * Parameters: none. Output: `messages` (count seen), `exchanges`, and per
+ * Parameters: none. Output: `sessionOpened` (initialize got an InitializeResult),
+ * `messages` (count seen), `exchanges`, and per
  * rule the violations found (`notJsonRpc`, `resultAndError`, `badError`,
  * `notificationWithId`, `invalidUtf8`: counts) with `samples` of offenders.
  */
 import type { Probe, ProbeOutput } from './types.js';
 import type { Exchange } from '../http.js';
+import { subjectOf } from '../subject.js';
 
 type Msg = Record<string, unknown>;
 
@@ -47,14 +49,17 @@ export const messageShapesProbe: Probe = {
     const init = await ctx.request({
       preset: 'bare',
       jsonrpc: {
+        id: 1,
         method: 'initialize',
         params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
       },
     });
     exchanges.push(init);
     const sessionId = init.record.response?.headers['mcp-session-id'];
-    const negotiated = (init.messages.find((m) => !!m && typeof m === 'object' && 'result' in m) as { result?: { protocolVersion?: unknown } } | undefined)
-      ?.result?.protocolVersion;
+    // The session opens only on a real InitializeResult: the response with the request's id, in a JSON or SSE answer.
+    const initResult = (subjectOf(init, 1) as { result?: { protocolVersion?: unknown } } | undefined)?.result;
+    const sessionOpened = init.record.response?.status === 200 && initResult !== undefined;
+    const negotiated = initResult?.protocolVersion;
     const headers: Record<string, string> = {};
     if (sessionId) headers['Mcp-Session-Id'] = sessionId;
     if (typeof negotiated === 'string' && negotiated >= '2025-06-18') headers['MCP-Protocol-Version'] = negotiated;
@@ -63,7 +68,7 @@ export const messageShapesProbe: Probe = {
       exchanges.push(ex);
       return ex;
     };
-    if (!init.record.error) {
+    if (sessionOpened) {
       await send({ method: 'notifications/initialized', notification: true });
       await send({ method: 'ping' });
       const list = await send({ method: 'tools/list' });
@@ -92,6 +97,7 @@ export const messageShapesProbe: Probe = {
       }
     }
     const output: ProbeOutput = {
+      sessionOpened,
       exchanges: exchanges.length,
       messages,
       ...counts,

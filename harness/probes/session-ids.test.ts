@@ -68,9 +68,9 @@ describe('session-ids probe', () => {
     expect(output.summary).toContain('10 initialize requests gave no session ID');
   });
 
-  it('is an error when every request failed at the transport level', async () => {
+  it('is an error, of the kind of the first transport failure, when every request failed at the transport level', async () => {
     const { output, error } = await run({ count: 20 }, fakeTarget(() => 'transport-error'));
-    expect(error?.kind).toBe('timeout');
+    expect(error?.kind).toBe('connection');
     expect(output.obtained).toBe(0);
   });
 });
