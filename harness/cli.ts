@@ -290,6 +290,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         target: { ...results.target, stdout: started.stdout(), stderr: started.stderr(), exitCode: started.exitCode() ?? null },
       };
     }
+    results = { ...results, options: { ...results.options, strict: flags.strict === true } };
     let paths: { json: string; junit: string; html: string };
     try {
       paths = await writeReports(results, flags.out, { strict: flags.strict === true });

@@ -262,6 +262,9 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
     parts.push(short(o.subject, 400));
   }
   for (const p of pointers) parts.push(`${p || '(value)'} = ${short(resolvePointer(o.subject, p))}`);
+  // A probe's output explains itself in its summary.
+  const summary = !r && o.subject && typeof o.subject === 'object' ? (o.subject as { summary?: unknown }).summary : undefined;
+  if (typeof summary === 'string' && summary && pointers.size > 0) parts.push(summary);
   if (looked.some(looksAtMessages)) {
     const msgs = o.messages ?? [];
     parts.push(msgs.length ? `messages: ${msgs.slice(0, 12).map(describeMessage).join(', ')}${msgs.length > 12 ? `, … (${msgs.length} in all)` : ''}` : 'no JSON-RPC messages');

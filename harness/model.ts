@@ -167,7 +167,16 @@ export interface RunResults {
   durationMs: number;
   /** True when the run was cut short (SIGINT/SIGTERM, run deadline). */
   interrupted: boolean;
-  options: { timeoutMs: number; maxResponseBytes: number; concurrency: number };
+  /** The run's settings that shape its verdicts (exchange bounds, concurrency, and the opt-in run options). */
+  options: {
+    timeoutMs: number;
+    maxResponseBytes: number;
+    concurrency: number;
+    sessionTtlMs?: number;
+    sessionSamples?: number;
+    checkHost?: boolean;
+    strict?: boolean;
+  };
   summary: Record<Verdict, number>;
   /** Counts per level and verdict, e.g. `byLevel.MUST.fail`. */
   byLevel: Record<string, Partial<Record<Verdict, number>>>;

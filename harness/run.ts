@@ -6,7 +6,7 @@ import type { CheckResult, RunResults, ScenarioRun, TargetInfo, Verdict } from '
 import { VERDICTS } from './model.js';
 import type { Scenario } from './scenario-types.js';
 import { createAgent, type ExchangeLimits } from './http.js';
-import { runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
+import { DEFAULT_RUN_OPTIONS, runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
 import { mapPool } from './probes/pool.js';
 import { SUITE_VERSION } from './paths.js';
 
@@ -81,7 +81,12 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     interrupted: opts.signal?.aborted ?? false,
-    options: { timeoutMs: opts.limits.timeoutMs, maxResponseBytes: opts.limits.maxResponseBytes, concurrency: opts.concurrency },
+    options: {
+      timeoutMs: opts.limits.timeoutMs,
+      maxResponseBytes: opts.limits.maxResponseBytes,
+      concurrency: opts.concurrency,
+      ...Object.fromEntries(Object.entries({ ...DEFAULT_RUN_OPTIONS, ...opts.options }).filter(([, v]) => v !== undefined)),
+    },
     ...summarise(checks),
     scenarios,
     checks,

@@ -22,9 +22,22 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c).replace(HTML_UNSAFE, '\uFFFD');
 }
 
+/** The run's settings in words, e.g. `timeout 10000 ms, … , session TTL not given, Host check off`. */
+function runOptions(o: RunResults['options']): string {
+  return [
+    `timeout ${o.timeoutMs} ms`,
+    `response bound ${o.maxResponseBytes} bytes`,
+    `concurrency ${o.concurrency}`,
+    o.sessionTtlMs !== undefined ? `session TTL ${o.sessionTtlMs} ms` : 'session TTL not given',
+    ...(o.sessionSamples !== undefined ? [`${o.sessionSamples} session-ID samples`] : []),
+    `Host check ${o.checkHost ? 'on' : 'off'}`,
+    ...(o.strict ? ['strict'] : []),
+  ].join(', ');
+}
+
 /**
  * Renders the run as one self-contained HTML document: header (target,
- * server, protocol versions, suite version, start, duration, interruption),
+ * server, protocol versions, suite version, start, duration, interruption, run options),
  * verdict counts, a requirement × protocol-version matrix of worst verdicts
  * linking to the details, the scenario runs, one
  * `<section id="<check id>@<version>">` per check result (verdict, level,
@@ -45,6 +58,7 @@ export function renderHtml(results: RunResults): string {
     ['Started', results.startedAt],
     ['Duration', `${seconds(results.durationMs)} s`],
     ['Interrupted', results.interrupted ? 'yes — results are incomplete' : 'no'],
+    ['Run options', runOptions(results.options)],
   ];
   return `<!DOCTYPE html>
 <html lang="en">
