@@ -119,6 +119,24 @@ describe('cli: bad scenario files', () => {
 });
 
 describe('cli: targets that cannot be used', () => {
+  it('--session-ttl runs the expiry scenario against a server that expires sessions, and is recorded', async () => {
+    const out = tmp();
+    const r = await runCli([
+      '--command', 'node dist/fixtures/reference-server.js --variant session-ttl',
+      '--url', 'http://127.0.0.1:{port}/mcp',
+      '--session-ttl', '300',
+      '--scenario', 'http.session.expiry',
+      '--out', out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.options).toMatchObject({ sessionTtlMs: 300, checkHost: false, sessionSamples: 256 });
+    expect(results.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['pass', 'pass']);
+    const bad = await runCli(['--session-ttl', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--session-ttl must be a positive integer/);
+  });
+
   it('an unreachable --url exits 2', async () => {
     const port = await freePort();
     const r = await runCli(['--url', `http://127.0.0.1:${port}/mcp`, '--out', tmp()]);
