@@ -227,7 +227,8 @@ export async function startCommand(command: string, urlTemplate: string, startup
           if (groupAlive(pid)) killNow();
           while (groupAlive(pid) && Date.now() < deadline + 1_000) await new Promise((r) => setTimeout(r, 25));
         }
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 500))]);
+        // The group is gone; its leader's exit event (and so its exit code) follows soon, even on a busy loop.
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
         process.off('exit', onExit);
       })();
       return stopped;
