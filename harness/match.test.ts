@@ -367,9 +367,9 @@ describe('describeObservation', () => {
     expect(describeObservation({ record: record(), captures: {} })).toBe('no response');
   });
 
-  it('shows a probe output', () => {
+  it('shows a probe output: the values looked at, then the probe\'s own summary', () => {
     expect(describeObservation({ subject: { summary: 'ok', distinct: 3 }, captures: {} })).toBe('{"summary":"ok","distinct":3}');
-    expect(describeObservation({ subject: { summary: 'ok', distinct: 3 }, captures: {} }, [{ pointer: { '/distinct': 3 } }])).toBe('/distinct = 3');
+    expect(describeObservation({ subject: { summary: 'ok', distinct: 3 }, captures: {} }, [{ pointer: { '/distinct': 3 } }])).toBe('/distinct = 3; ok');
   });
 });
 
