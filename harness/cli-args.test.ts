@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { main } from './cli.js';
 
-const FLAGS = ['--url', '--command', '--protocol-version', '--out', '--scenario', '--suite', '--timeout', '--max-response-bytes', '--startup-timeout', '--concurrency', '--run-timeout', '--baseline', '--coverage', '--list', '--strict', '--bogus', '-x', '--'];
+const FLAGS = ['--url', '--command', '--protocol-version', '--out', '--scenario', '--suite', '--timeout', '--max-response-bytes', '--startup-timeout', '--concurrency', '--run-timeout', '--baseline', '--coverage', '--list', '--header', '--session-ttl', '--session-samples', '--check-host', '--strict', '--bogus', '-x', '--'];
 const VALUES = ['', 'all', '0', '-1', '1e3', 'NaN', 'http://', 'ftp://127.0.0.1/mcp', 'http://[::1', '2099-01-01', '/nonexistent/dir/file.yaml', '{port}', 'x'.repeat(300), '\u0000', '--url'];
 
 describe('CLI arguments (property)', () => {

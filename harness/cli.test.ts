@@ -137,6 +137,24 @@ describe('cli: targets that cannot be used', () => {
     expect(bad.stderr).toMatch(/--session-ttl must be a positive integer/);
   });
 
+  it('--header adds credentials to every request, and the reports never show their value', async () => {
+    const out = tmp();
+    const target = ['--command', 'node dist/fixtures/reference-server.js --variant requires-bearer-token', '--url', 'http://127.0.0.1:{port}/mcp'];
+    const r = await runCli([...target, '--header', 'Authorization: Bearer t0ken', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.options.headers).toEqual(['Authorization']);
+    expect(results.checks.filter((c: { verdict: string }) => !['pass', 'not-applicable'].includes(c.verdict))).toEqual([]);
+    for (const f of ['results.json', 'junit.xml', 'report.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('t0ken');
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toContain('(redacted: --header)');
+    // Without the credentials the same server refuses everything: initialize fails, exit 1.
+    const without = await runCli([...target, '--out', tmp(), '--scenario', 'lifecycle.initialize.result']);
+    expect(without.code).toBe(1);
+    const bad = await runCli(['--header', 'no colon here']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--header must look like "Name: value"/);
+  });
+
   it('an unreachable --url exits 2', async () => {
     const port = await freePort();
     const r = await runCli(['--url', `http://127.0.0.1:${port}/mcp`, '--out', tmp()]);

@@ -52,6 +52,22 @@ function positiveInt(name: string) {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** An HTTP header field name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Parses `--header "Name: value"` into name and value.
+ * @throws InvalidArgumentError for a missing colon, a bad name or a value with CR/LF
+ */
+export function parseHeaderFlag(v: string, prev: Array<[string, string]>): Array<[string, string]> {
+  const i = v.indexOf(':');
+  const name = i > 0 ? v.slice(0, i).trim() : '';
+  const value = i > 0 ? v.slice(i + 1).trim() : '';
+  if (!TOKEN.test(name)) throw new InvalidArgumentError(`--header must look like "Name: value", got "${v}"`);
+  if (/[\r\n]/.test(value)) throw new InvalidArgumentError(`--header ${name}: the value may not contain line breaks`);
+  return [...prev, [name, value]];
+}
+
 interface Flags {
   url?: string;
   command?: string;
@@ -72,6 +88,7 @@ interface Flags {
   sessionTtl?: number;
   sessionSamples: number;
   checkHost?: boolean;
+  header: Array<[string, string]>;
 }
 
 function program(io: CliIo): Command {
@@ -95,6 +112,7 @@ function program(io: CliIo): Command {
     .option('--baseline <file>', 'YAML list of verdicts this server is known to produce: they do not gate; stale entries give exit 3')
     .option('--session-ttl <ms>', 'the target expires idle sessions after this many ms: run the expiry scenario (it waits that long)', positiveInt('--session-ttl'))
     .option('--session-samples <n>', 'sessions the session-ID entropy probe opens', positiveInt('--session-samples'), 256)
+    .option('--header <name:value>', 'add this header to every request, e.g. "Authorization: Bearer …" (repeatable); values are redacted in the reports', parseHeaderFlag, [])
     .option('--check-host', 'also judge Host header validation (a foreign Host must be refused; opt-in, the spec mandates only Origin checks)')
     .option('--strict', 'render warn verdicts as failures in junit.xml')
     .option('--no-color', 'plain console output')
@@ -270,6 +288,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         checkHost: flags.checkHost === true,
         ...(flags.sessionTtl !== undefined ? { sessionTtlMs: flags.sessionTtl } : {}),
       },
+      ...(flags.header.length ? { headers: Object.fromEntries(flags.header) } : {}),
       signal: interrupt.signal,
       onScenarioDone: (o) => o.checks.forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
     });

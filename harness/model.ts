@@ -176,6 +176,8 @@ export interface RunResults {
     sessionSamples?: number;
     checkHost?: boolean;
     strict?: boolean;
+    /** Names of the headers `--header` added to every request (values are never recorded). */
+    headers?: string[];
   };
   summary: Record<Verdict, number>;
   /** Counts per level and verdict, e.g. `byLevel.MUST.fail`. */

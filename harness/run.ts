@@ -27,6 +27,8 @@ export interface SuiteRunOptions {
   signal?: AbortSignal;
   /** Run options scenarios read as variables (`--session-ttl`, `--session-samples`, `--check-host`). */
   options?: RunOptionVariables;
+  /** Headers added to every request (`--header`); values are redacted in transcripts, names recorded in `options.headers`. */
+  headers?: Record<string, string>;
 }
 
 /** Counts verdicts per verdict and per level × verdict. */
@@ -59,6 +61,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
         protocolVersion: v,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.options ? { options: opts.options } : {}),
+        ...(opts.headers ? { headers: opts.headers } : {}),
       });
       opts.onScenarioDone?.(o);
       return o;
@@ -86,6 +89,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
       maxResponseBytes: opts.limits.maxResponseBytes,
       concurrency: opts.concurrency,
       ...Object.fromEntries(Object.entries({ ...DEFAULT_RUN_OPTIONS, ...opts.options }).filter(([, v]) => v !== undefined)),
+      ...(opts.headers && Object.keys(opts.headers).length ? { headers: Object.keys(opts.headers) } : {}),
     },
     ...summarise(checks),
     scenarios,

@@ -31,6 +31,18 @@ export interface RunnerContext {
   signal?: AbortSignal;
   /** Run options scenarios may read as variables (see OPTION_VARIABLES); undefined values stay absent. */
   options?: RunOptionVariables;
+  /** Headers added to every request (`--header`, e.g. credentials); their values are redacted in transcripts. */
+  headers?: Record<string, string>;
+}
+
+/** What a `--header` value is replaced with in transcripts. */
+export const REDACTED = '(redacted: --header)';
+
+/** Replaces, in a recorded request, the values of the run's extra headers that went out unchanged. */
+function redactExtraHeaders(recorded: Record<string, string>, extra: Record<string, string> | undefined): void {
+  if (!extra) return;
+  for (const [name, value] of Object.entries(extra))
+    for (const k of Object.keys(recorded)) if (k.toLowerCase() === name.toLowerCase() && recorded[k] === value) recorded[k] = REDACTED;
 }
 
 /** Values of the run options scenarios read (`--session-ttl`, `--session-samples`, `--check-host`). */
@@ -103,7 +115,9 @@ function setHeader(h: Record<string, string>, name: string, value: string | null
 
 /**
  * Builds the request of an `http` step (or a probe's request): presets, then
- * the step's headers, then the body.
+ * the run's extra headers (`--header`, on every request whatever the preset),
+ * then the step's headers, then the body.
+ * @param extraHeaders headers added to every request (names as given)
  * @returns the request and the JSON-RPC id to wait for (undefined for notifications and raw bodies)
  */
 export function buildRequest(
@@ -111,6 +125,7 @@ export function buildRequest(
   url: string,
   vars: Record<string, unknown>,
   nextId: () => number,
+  extraHeaders: Record<string, string> = {},
 ): { method: string; url: string; headers: Record<string, string>; body?: string; awaitId?: string | number | null } {
   const method = spec.method ?? 'POST';
   const preset = spec.preset ?? 'session';
@@ -129,6 +144,7 @@ export function buildRequest(
     const nv = vars.negotiatedVersion;
     if (typeof nv === 'string' && nv >= VERSION_HEADER_SINCE) headers['MCP-Protocol-Version'] = nv;
   }
+  for (const [k, v] of Object.entries(extraHeaders)) setHeader(headers, k, v);
   for (const [k, v] of Object.entries(interpolate(spec.headers ?? {}, vars))) setHeader(headers, k, v === null ? null : String(v));
   let body: string | undefined;
   let awaitId: string | number | null | undefined;
@@ -223,9 +239,10 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     record: boolean,
     watch?: ExchangeWatch,
   ): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
-    const req = buildRequest(spec, ctx.url, vars, nextId);
+    const req = buildRequest(spec, ctx.url, vars, nextId, ctx.headers);
     const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
     const ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
+    redactExtraHeaders(ex.record.request.headers, ctx.headers);
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     if (record) {
       ex.record.seq = transcript.length;

@@ -32,6 +32,7 @@ function runOptions(o: RunResults['options']): string {
     ...(o.sessionSamples !== undefined ? [`${o.sessionSamples} session-ID samples`] : []),
     `Host check ${o.checkHost ? 'on' : 'off'}`,
     ...(o.strict ? ['strict'] : []),
+    ...(o.headers?.length ? [`extra headers ${o.headers.join(', ')} (values redacted)`] : []),
   ].join(', ');
 }
 
