@@ -4,27 +4,14 @@
  * and no scenario passes (or goes not-applicable) against a silent target.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAgent, exchange } from './http.js';
 import { runSuite } from './run.js';
 import { loadSuite } from './loader.js';
 import { SUITES_DIR } from './paths.js';
+import { loopbackServers } from '../fixtures/loopback.js';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-  const s = createServer(handler);
-  servers.push(s);
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}/mcp`;
-}
+const { serve, closeAll } = loopbackServers();
+afterEach(closeAll);
 
 const ping = (url: string) => ({
   method: 'POST',

@@ -4,8 +4,6 @@
  * SSE stream (head, messages as they come, early stop, end by the server).
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
 import { createAgent, exchange, type Exchange } from '../http.js';
 import type { ExchangeRecord } from '../model.js';
@@ -14,6 +12,7 @@ import { echoMismatches, emittedMethods, isNotification, isResponse, watchStream
 import { methodsSeen, sessionOnly, streamsState } from './isolation.js';
 import { intParam } from './params.js';
 import { countNotifications } from './streams.js';
+import { loopbackServers } from '../../fixtures/loopback.js';
 
 describe('classifiers', () => {
   it('tells responses from notifications and requests', () => {
@@ -79,22 +78,12 @@ describe('classifiers', () => {
 });
 
 describe('watchStream', () => {
-  const servers: Server[] = [];
+  const { serve, closeAll } = loopbackServers();
   const agents: Agent[] = [];
   afterEach(async () => {
     for (const a of agents.splice(0)) await a.close();
-    for (const s of servers.splice(0)) {
-      s.closeAllConnections();
-      await new Promise((r) => s.close(r));
-    }
+    await closeAll();
   });
-
-  async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-    const s = createServer(handler);
-    servers.push(s);
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(s.address() as AddressInfo).port}/mcp`;
-  }
 
   /** A minimal ProbeContext over `exchange` (no presets). */
   function probeContext(url: string): ProbeContext {
