@@ -310,6 +310,8 @@ export function loadScenario(
     title: string;
     description?: string;
     versions: Scenario['versions'];
+    'runs-at-unsupported-versions'?: boolean;
+    holds?: Scenario['holds'];
     checks: CheckDecl[];
     steps: RawStep[];
   };
@@ -425,6 +427,8 @@ export function loadScenario(
     title: raw.title,
     ...(raw.description ? { description: raw.description } : {}),
     versions: raw.versions,
+    ...(raw['runs-at-unsupported-versions'] ? { runsAtUnsupportedVersions: true } : {}),
+    ...(raw.holds?.length ? { holds: raw.holds } : {}),
     checks: raw.checks,
     steps: steps.map(({ _p, _path, _use, ...rest }) => rest as Step),
     path,

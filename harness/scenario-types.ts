@@ -148,12 +148,24 @@ export interface CheckDecl {
   escalate?: { from: string; level: Level };
 }
 
+/** A server resource a scenario may hold exclusively (`holds:`): `get-stream`, the GET stream of the server or of a session. */
+export type ScenarioResource = 'get-stream';
+
 /** A loaded scenario: the unit of execution. */
 export interface Scenario {
   id: string;
   title: string;
   description?: string;
   versions: VersionRange;
+  /**
+   * True when the scenario judges what the server answers to a revision it
+   * does not negotiate (version negotiation): it runs at every requested
+   * revision. Otherwise such a revision's checks are `not-applicable`
+   * (`version-not-supported-by-server`) and nothing is sent.
+   */
+  runsAtUnsupportedVersions?: boolean;
+  /** Shared server resources held while the scenario runs (`get-stream`); holders of one resource never overlap. */
+  holds?: ScenarioResource[];
   checks: CheckDecl[];
   steps: Step[];
   /** Absolute path of the YAML file. */
