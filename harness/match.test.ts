@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { matches, valueOk, resolvePointer, describeMatcher, describeObservation, type Observation } from './match.js';
+import { matches, valueOk, resolvePointer, describeMatcher, describeObservation, quoteBody, QUOTED_BODY_CHARS, type Observation } from './match.js';
 import type { ExchangeRecord, ExchangeErrorKind } from './model.js';
 import type { Matcher } from './scenario-types.js';
 
@@ -362,9 +362,41 @@ describe('describeObservation', () => {
   it('shows transport errors and bodies without a JSON-RPC answer', () => {
     expect(describeObservation(failedObs('timeout'))).toBe('timeout: timeout happened');
     expect(describeObservation({ record: record({ status: 500, headers: { 'content-type': 'text/html' }, bytes: 12 }), captures: {} })).toBe(
-      'HTTP 500 text/html; no JSON-RPC response in the body',
+      'HTTP 500 text/html; no JSON-RPC response in the body: (12 bytes, not recorded)',
     );
     expect(describeObservation({ record: record(), captures: {} })).toBe('no response');
+  });
+
+  it('quotes a body the JSON-RPC layer cannot classify, so the cause shows', () => {
+    // A 202 to a notification whose body is the JSON value null.
+    const nullBody: Observation = { record: record({ status: 202, headers: { 'content-type': 'application/json' }, body: 'null', bytes: 4 }), subject: null, captures: {} };
+    expect(describeObservation(nullBody)).toBe('HTTP 202 application/json; no JSON-RPC response in the body: "null"');
+    const html = '<html><body>Bad gateway</body></html>';
+    expect(describeObservation({ record: record({ status: 502, headers: { 'content-type': 'text/html' }, body: html, bytes: html.length }), captures: {} })).toBe(
+      'HTTP 502 text/html; no JSON-RPC response in the body: "<html><body>Bad gateway</body></html>"',
+    );
+    // Valid JSON that is no JSON-RPC message is quoted as sent, not re-serialised.
+    expect(describeObservation(okObs({ foo: 1 }))).toBe('HTTP 200 application/json; no JSON-RPC response in the body: "{\\"foo\\":1}"');
+  });
+
+  it('bounds a quoted body and escapes what could disguise it', () => {
+    const long = `${'a'.repeat(250)}`;
+    const text = describeObservation({ record: record({ status: 200, headers: { 'content-type': 'text/plain' }, body: long, bytes: 250 }), captures: {} });
+    expect(text).toBe(`HTTP 200 text/plain; no JSON-RPC response in the body: "${'a'.repeat(200)}"… (250 bytes)`);
+    expect(quoteBody('x'.repeat(QUOTED_BODY_CHARS), QUOTED_BODY_CHARS)).toBe(`"${'x'.repeat(QUOTED_BODY_CHARS)}"`);
+    // Newlines, quotes and control characters are escaped; so are bidi overrides and zero-width characters.
+    expect(quoteBody('a\n"b"\u0000', 7)).toBe('"a\\n\\"b\\"\\u0000"');
+    expect(quoteBody('ok\u202Eevil\u200B', 9)).toBe('"ok\\u202eevil\\u200b"');
+    // Cut by characters, never inside a surrogate pair.
+    expect(quoteBody('😀'.repeat(201), 804)).toBe(`"${'😀'.repeat(200)}"… (804 bytes)`);
+  });
+
+  it('shows a result that is not an object as the value it is', () => {
+    expect(describeObservation(okObs({ jsonrpc: '2.0', id: 1, result: null }))).toBe('HTTP 200 application/json; JSON-RPC result null');
+    expect(describeObservation(okObs({ jsonrpc: '2.0', id: 1, result: 'ok' }))).toBe('HTTP 200 application/json; JSON-RPC result "ok"');
+    expect(describeObservation(okObs({ jsonrpc: '2.0', id: 1, result: [] }))).toBe('HTTP 200 application/json; JSON-RPC result []');
+    // An object result is named only (its content is what pointers show).
+    expect(describeObservation(okObs({ jsonrpc: '2.0', id: 1, result: {} }))).toBe('HTTP 200 application/json; JSON-RPC result');
   });
 
   it('shows a probe output: the values looked at, then the probe\'s own summary', () => {

@@ -205,6 +205,35 @@ function short(v: unknown, max = 200): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/** Characters quoted bodies show at most (see `quoteBody`). */
+export const QUOTED_BODY_CHARS = 200;
+
+/**
+ * A response body as observed text: its first `QUOTED_BODY_CHARS`
+ * characters as a JSON string literal (quotes, backslashes and control
+ * characters escaped), with C1 controls, zero-width and bidirectional
+ * formatting characters also escaped as `\uXXXX` so that what a target sent
+ * cannot disguise itself in a report; a longer body ends in `…` and its
+ * size in bytes. E.g. the body `null` is shown as `"null"`.
+ * @param body the body text as recorded (for SSE, the raw stream text)
+ * @param bytes the body's size in bytes
+ */
+export function quoteBody(body: string | undefined, bytes: number): string {
+  if (body === undefined) return `(${bytes} bytes, not recorded)`;
+  const chars = [...body];
+  const cut = chars.length > QUOTED_BODY_CHARS;
+  const literal = JSON.stringify(cut ? chars.slice(0, QUOTED_BODY_CHARS).join('') : body).replace(
+    /[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return cut ? `${literal}… (${bytes} bytes)` : literal;
+}
+
+/** Words for a JSON-RPC result: an object result is named only; any other value (`null`, a scalar, an array) is shown. */
+function describeResult(result: unknown): string {
+  return result !== null && typeof result === 'object' && !Array.isArray(result) ? 'JSON-RPC result' : `JSON-RPC result ${short(result, 80)}`;
+}
+
 function looksAtMessages(m: Matcher | undefined): boolean {
   if (!m) return false;
   return m.anyMessage !== undefined || looksAtMessages(m.not) || (m.all ?? []).some(looksAtMessages) || (m.any ?? []).some(looksAtMessages);
@@ -253,11 +282,13 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
   }
   const msg = rpc(o);
   if (r) {
-    if (msg && 'result' in msg) parts.push('JSON-RPC result');
+    if (msg && 'result' in msg) parts.push(describeResult(msg.result));
     else if (msg && 'error' in msg) {
       const e = msg.error as { code?: unknown; message?: unknown };
       parts.push(`JSON-RPC error ${short(e?.code)} ${short(e?.message, 120)}`);
-    } else if (r.response && r.response.bytes > 0) parts.push('no JSON-RPC response in the body');
+    } else if (r.response && r.response.bytes > 0)
+      // Unclassified: quote the body, so the report shows the cause (a `null`, an HTML page, a bare object).
+      parts.push(`no JSON-RPC response in the body: ${quoteBody(r.response.body, r.response.bytes)}`);
   } else if (o.subject !== undefined && pointers.size === 0) {
     parts.push(short(o.subject, 400));
   }
