@@ -25,7 +25,7 @@ import { resolveVersions, DEFAULT_VERSION } from './versions.js';
 import { assertReachable, startCommand, TargetError, type StartedTarget } from './target.js';
 import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './paths.js';
 import { writeReports } from '../reports/index.js';
-import { formatCheckLine, formatSummary } from '../reports/console.js';
+import { formatCheckLine, formatDiscovery, formatSummary } from '../reports/console.js';
 import { isEntryModule } from './entry.js';
 import { coverageSummary, coverageTables, loadCoverage } from './coverage.js';
 
@@ -98,7 +98,7 @@ function program(io: CliIo): Command {
     .version(SUITE_VERSION)
     .option('--url <url>', 'MCP endpoint to judge; with --command, may contain {port}')
     .option('--command <cmd>', 'start this server first (PORT is set; {port} is substituted), stop its process group afterwards')
-    .option('--protocol-version <version>', `protocol revision to test (repeatable, or "all"; default ${DEFAULT_VERSION})`, collect, [])
+    .option('--protocol-version <version>', `protocol revision to test (repeatable, or "all" for every session-era revision; default: the newest the server negotiates, else ${DEFAULT_VERSION})`, collect, [])
     .option('--out <dir>', 'folder for results.json, junit.xml, report.html', 'results')
     .option('--scenario <id>', 'run only this scenario (repeatable)', collect, [])
     .option('--suite <path>', 'folder of scenarios (or one scenario file) instead of the bundled suite')
@@ -174,9 +174,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   };
 
-  let versions: string[];
+  // Without --protocol-version: the newest session-era revision the server negotiates (learnt by discovery).
+  let versions: string[] | undefined;
   try {
-    versions = resolveVersions(flags.protocolVersion);
+    versions = flags.protocolVersion.length ? resolveVersions(flags.protocolVersion) : undefined;
   } catch (e) {
     return usage((e as Error).message);
   }
@@ -270,7 +271,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       throw e;
     }
 
-    io.err(`judging ${target.url} at ${versions.join(', ')}: ${scenarios.length} scenarios\n`);
+    io.err(`judging ${target.url}: ${scenarios.length} scenarios\n`);
     const runTimer = setTimeout(() => {
       io.err(`\nrun deadline of ${flags.runTimeout} ms reached: stopping; reports for finished scenarios will be written\n`);
       interrupt.abort('run-timeout');
@@ -280,7 +281,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       url: target.url,
       target,
       scenarios,
-      versions,
+      ...(versions ? { versions } : {}),
       limits: { timeoutMs: flags.timeout, maxResponseBytes: flags.maxResponseBytes },
       concurrency: flags.concurrency,
       options: {
@@ -290,7 +291,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       },
       ...(flags.header.length ? { headers: Object.fromEntries(flags.header) } : {}),
       signal: interrupt.signal,
-      onScenarioDone: (o) => o.checks.forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
+      onDiscovered: (d, vs) => io.out(`${formatDiscovery(d, vs)}\n\n`),
+      // A revision the server does not negotiate was said once, in the discovery lines: its checks are not listed one by one.
+      onScenarioDone: (o) =>
+        o.checks.filter((c) => c.reason !== 'version-not-supported-by-server').forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
     });
     clearTimeout(runTimer);
     if (baseline) {

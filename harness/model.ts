@@ -154,6 +154,40 @@ export interface TargetInfo {
   exitCode?: number | null;
 }
 
+/** What `initialize` at one session-era revision was answered with before the run (discovery). */
+export interface RevisionSupportRecord {
+  /** The revision requested. */
+  requested: string;
+  /** `supported` (echoed), `not-supported` (another version, a JSON-RPC error or HTTP 4xx), `unknown` (no usable answer: judged as requested). */
+  support: 'supported' | 'not-supported' | 'unknown';
+  /** `protocolVersion` of the InitializeResult, when there was one. */
+  answered?: string;
+  /** The answer in words. */
+  observed: string;
+  /** Time to the end of the answer, in ms. */
+  latencyMs?: number;
+}
+
+/**
+ * Discovery: the session-era revisions the server negotiates, learnt with
+ * one `initialize` each before any scenario runs (MCP 2025-03-26+
+ * basic/lifecycle#version-negotiation).
+ */
+export interface RunDiscovery {
+  /** One entry per session-era revision, newest first. */
+  revisions: RevisionSupportRecord[];
+  /** Revisions the server negotiates, oldest first. */
+  negotiated: string[];
+  /** Median `initialize` latency in ms (absent when none was answered). */
+  initializeLatencyMs?: number;
+  /** Revisions under test that the server does not negotiate: judged only by the version-negotiation scenarios, every other check `not-applicable` (`version-not-supported-by-server`). */
+  notNegotiated: string[];
+  /** How the revisions under test were chosen: `requested` (`--protocol-version`), `newest-negotiated`, or `default` (2025-11-25: nothing was negotiated). */
+  versionsChosen: 'requested' | 'newest-negotiated' | 'default';
+  /** The discovery initialize exchanges. */
+  exchanges: ExchangeRecord[];
+}
+
 /** The whole results document (`results.json`). */
 export interface RunResults {
   format: 'mcp-session-conformance.results/1';
@@ -163,6 +197,8 @@ export interface RunResults {
   protocolVersion: string;
   /** Every protocol version under test. */
   protocolVersions: string[];
+  /** What discovery learnt before the run (absent in results written before discovery existed). */
+  discovery?: RunDiscovery;
   startedAt: string;
   durationMs: number;
   /** True when the run was cut short (SIGINT/SIGTERM, run deadline). */

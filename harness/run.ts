@@ -2,12 +2,14 @@
  * Runs a set of scenarios at a set of protocol versions against one endpoint
  * and assembles the results model. Independent scenario runs go concurrently.
  */
-import type { CheckResult, RunResults, ScenarioRun, TargetInfo, Verdict } from './model.js';
+import type { CheckResult, RunDiscovery, RunResults, ScenarioRun, TargetInfo, Verdict } from './model.js';
 import { VERDICTS } from './model.js';
 import type { Scenario } from './scenario-types.js';
 import { createAgent, type ExchangeLimits } from './http.js';
 import { DEFAULT_RUN_OPTIONS, runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
-import { mapPool } from './probes/pool.js';
+import { runScheduled } from './scheduler.js';
+import { discover, supportOf } from './discovery.js';
+import { DEFAULT_VERSION } from './versions.js';
 import { SUITE_VERSION } from './paths.js';
 
 /** Inputs of a run. */
@@ -16,11 +18,16 @@ export interface SuiteRunOptions {
   url: string;
   target: TargetInfo;
   scenarios: Scenario[];
-  /** Protocol versions to run, oldest first. */
-  versions: string[];
+  /**
+   * Protocol versions to run, oldest first. Absent: the newest session-era
+   * revision the server negotiates (discovery), else 2025-11-25.
+   */
+  versions?: string[];
   limits: ExchangeLimits;
   /** Scenario runs in flight at once (≥ 1). */
   concurrency: number;
+  /** Called once discovery has run, before any scenario, with the versions the run will judge (progress output). */
+  onDiscovered?: (d: RunDiscovery, versions: string[]) => void;
   /** Called as each scenario run finishes (progress output). */
   onScenarioDone?: (o: ScenarioOutcome) => void;
   /** Aborting it interrupts the run: unstarted steps are `skipped` (reason `run-interrupted`). */
@@ -50,15 +57,33 @@ export function summarise(checks: CheckResult[]): Pick<RunResults, 'summary' | '
 export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
   const startedAt = new Date();
   const agent = createAgent();
-  const jobs = opts.versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
   const outcomes: ScenarioOutcome[] = [];
+  let discovery: RunDiscovery | undefined;
+  let versions = opts.versions ?? [];
   try {
-    const done = await mapPool(jobs, opts.concurrency, async ({ s, v }) => {
+    const d = await discover({ agent, url: opts.url, limits: opts.limits, ...(opts.headers ? { headers: opts.headers } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (!opts.versions) versions = [d.negotiated.at(-1) ?? DEFAULT_VERSION];
+    discovery = {
+      revisions: d.revisions,
+      negotiated: d.negotiated,
+      ...(d.initializeLatencyMs !== undefined ? { initializeLatencyMs: d.initializeLatencyMs } : {}),
+      notNegotiated: versions.filter((v) => supportOf(d, v).support === 'not-supported'),
+      versionsChosen: opts.versions ? 'requested' : d.negotiated.length ? 'newest-negotiated' : 'default',
+      exchanges: d.exchanges,
+    };
+    opts.onDiscovered?.(discovery, versions);
+    if (d.serverInfo && !opts.target.serverInfo) opts.target = { ...opts.target, serverInfo: d.serverInfo };
+    const shared = new Map<string, Promise<unknown>>();
+    const jobs = versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
+    const done = await runScheduled(jobs, opts.concurrency, ({ s }) => s.holds ?? [], async ({ s, v }) => {
       const o = await runScenario(s, {
         agent,
         url: opts.url,
         limits: opts.limits,
         protocolVersion: v,
+        revision: supportOf(d, v),
+        ...(d.initializeLatencyMs !== undefined ? { initializeLatencyMs: d.initializeLatencyMs } : {}),
+        shared,
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.options ? { options: opts.options } : {}),
         ...(opts.headers ? { headers: opts.headers } : {}),
@@ -79,8 +104,9 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     format: 'mcp-session-conformance.results/1',
     suiteVersion: SUITE_VERSION,
     target,
-    protocolVersion: opts.versions[0]!,
-    protocolVersions: opts.versions,
+    protocolVersion: versions[0] ?? DEFAULT_VERSION,
+    protocolVersions: versions,
+    ...(discovery ? { discovery } : {}),
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     interrupted: opts.signal?.aborted ?? false,

@@ -19,6 +19,7 @@ import { describeMatcher, describeObservation, matches, resolvePointer, type Obs
 import { badVerdictFor, capVerdict } from './loader.js';
 import { inRange, VERSION_HEADER_SINCE } from './versions.js';
 import { PROBES } from './probes/index.js';
+import { unsupportedSentence, type RevisionSupport } from './discovery.js';
 
 /** What a scenario run needs from the run around it. */
 export interface RunnerContext {
@@ -33,6 +34,21 @@ export interface RunnerContext {
   options?: RunOptionVariables;
   /** Headers added to every request (`--header`, e.g. credentials); their values are redacted in transcripts. */
   headers?: Record<string, string>;
+  /**
+   * What discovery learnt about `protocolVersion`: when the server does not
+   * negotiate it, the scenario's checks are `not-applicable`
+   * (`version-not-supported-by-server`) and nothing is sent, unless the
+   * scenario `runsAtUnsupportedVersions` (version negotiation).
+   */
+  revision?: RevisionSupport;
+  /** Median `initialize` latency measured by discovery, in ms (probes size their load from it). */
+  initializeLatencyMs?: number;
+  /**
+   * Run-wide memo shared by every scenario run of one run: a probe that
+   * samples the server once per run (the session-ID sample) keeps its
+   * promise here under a key of its choosing.
+   */
+  shared?: Map<string, Promise<unknown>>;
 }
 
 /** What a `--header` value is replaced with in transcripts. */
@@ -57,6 +73,37 @@ export interface RunOptionVariables {
 
 /** Defaults of the run option variables. */
 export const DEFAULT_RUN_OPTIONS: Required<Omit<RunOptionVariables, 'sessionTtlMs'>> = { sessionSamples: 256, checkHost: false };
+
+/** Waits (ms) before sending a GET again that got 409 right after the scenario's previous GET stream ended (about 1.5 s in all). */
+const GET_RELEASE_BACKOFF_MS = [25, 50, 100, 200, 400, 800];
+
+/** Deadline (ms) of each DELETE that ends a scenario's leftover sessions. */
+const CLEANUP_TIMEOUT_MS = 2_000;
+
+/**
+ * The sessions one scenario run was issued (`Mcp-Session-Id` on an answer)
+ * and the ones it ended or tried to end itself (a DELETE carrying the ID).
+ * A DELETE answered 405 means the server lets no client end sessions.
+ */
+class SessionLedger {
+  private issued = new Set<string>();
+  private ended = new Set<string>();
+  private deleteRefused = false;
+  /** Notes what one finished exchange issued or ended. */
+  observe(rec: ExchangeRecord): void {
+    const sent = Object.entries(rec.request.headers).find(([k]) => k.toLowerCase() === 'mcp-session-id')?.[1];
+    if (rec.request.method === 'DELETE' && sent !== undefined) {
+      this.ended.add(sent);
+      if (rec.response?.status === 405) this.deleteRefused = true;
+    }
+    const got = rec.response?.headers['mcp-session-id'];
+    if (got && rec.response!.status >= 200 && rec.response!.status < 300 && got !== sent) this.issued.add(got);
+  }
+  /** Issued sessions not yet ended, unless the server refuses DELETE. */
+  unended(): string[] {
+    return this.deleteRefused ? [] : [...this.issued].filter((id) => !this.ended.has(id));
+  }
+}
 
 /** Longest `wait` step (ms). */
 const MAX_WAIT_MS = 600_000;
@@ -232,7 +279,23 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   }
   for (const st of states.values())
     if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: 'version-out-of-range' });
+  if (pending().length && ctx.revision?.support === 'not-supported' && !scenario.runsAtUnsupportedVersions) {
+    decideRest('not-applicable', {
+      reason: 'version-not-supported-by-server',
+      expected: `a server that negotiates ${version}`,
+      observed: unsupportedSentence(ctx.revision),
+    });
+    status = 'not-applicable';
+  }
 
+  const sessions = new SessionLedger();
+  let getsInFlight = 0;
+  let getStreamServed = false;
+  const keep = (rec: ExchangeRecord) => {
+    // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
+    rec.seq = transcript.length;
+    transcript.push(rec);
+  };
   const send = async (
     spec: HttpRequestSpec,
     stepId: string,
@@ -241,13 +304,30 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   ): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
     const req = buildRequest(spec, ctx.url, vars, nextId, ctx.headers);
     const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
-    const ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
-    redactExtraHeaders(ex.record.request.headers, ctx.headers);
-    // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
-    if (record) {
-      ex.record.seq = transcript.length;
-      transcript.push(ex.record);
+    const isGet = req.method === 'GET';
+    // A GET sent after this scenario's own earlier GET stream ended, with no other GET of it open.
+    const reopens = isGet && getsInFlight === 0 && getStreamServed;
+    if (isGet) getsInFlight++;
+    let ex: Exchange;
+    try {
+      ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
+      // A server that allows one GET stream may answer 409 for a moment after the previous one closed:
+      // wait (bounded) until it has let the first go, so that moment never decides a verdict.
+      for (const delayMs of reopens ? GET_RELEASE_BACKOFF_MS : []) {
+        if (ex.record.response?.status !== 409 || ctx.signal?.aborted) break;
+        ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}409 while the server was still releasing this scenario's previous GET stream: sent again after ${delayMs} ms (not judged)`;
+        redactExtraHeaders(ex.record.request.headers, ctx.headers);
+        if (record) keep(ex.record);
+        await sleep(delayMs, ctx.signal);
+        ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
+      }
+    } finally {
+      if (isGet) getsInFlight--;
     }
+    if (isGet && (ex.record.response?.status ?? 0) >= 200 && (ex.record.response?.status ?? 0) < 300) getStreamServed = true;
+    sessions.observe(ex.record);
+    redactExtraHeaders(ex.record.request.headers, ctx.headers);
+    if (record) keep(ex.record);
     return { ex, awaitId: req.awaitId };
   };
 
@@ -275,13 +355,21 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       } else if (step.probe) {
         const probe = PROBES[step.probe]!;
         let unrecorded = 0;
+        const shared = ctx.shared ?? new Map<string, Promise<unknown>>();
         const res = await probe.run({
           params: interpolate(step.with ?? {}, vars),
           protocolVersion: version,
+          ...(ctx.initializeLatencyMs !== undefined ? { initializeLatencyMs: ctx.initializeLatencyMs } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
           request: async (spec, opts) => {
             const record = opts?.transcript !== false;
             if (!record) unrecorded++;
             return (await send(spec, step.id, record, opts?.watch)).ex;
+          },
+          record: (rec, note) => keep({ ...structuredClone(rec), step: step.id, ...(note ? { note: rec.note ? `${rec.note}; ${note}` : note } : {}) }),
+          once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+            if (!shared.has(key)) shared.set(key, fn());
+            return shared.get(key) as Promise<T>;
           },
         });
         obs.subject = res.output;
@@ -367,6 +455,21 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     }
   }
   decideRest('error', { reason: 'not-decided', observed: 'no step decided this check (scenario bug)' });
+  // End the sessions this run opened and did not end itself, so that they hold nothing on the server
+  // (a server may cap live sessions). After every verdict; never judged, never in the transcript.
+  if (!ctx.signal?.aborted) {
+    const open = sessions.unended();
+    if (open.length) {
+      const nv = typeof vars.negotiatedVersion === 'string' ? vars.negotiatedVersion : version;
+      const headers: Record<string, string> = nv >= VERSION_HEADER_SINCE ? { 'MCP-Protocol-Version': nv } : {};
+      const limits = { ...ctx.limits, timeoutMs: Math.min(ctx.limits.timeoutMs, CLEANUP_TIMEOUT_MS) };
+      await Promise.all(
+        open.map((id) =>
+          exchange(ctx.agent, buildRequest({ method: 'DELETE', preset: 'none', headers: { ...headers, 'Mcp-Session-Id': id } }, ctx.url, {}, nextId, ctx.headers), { kind: 'response' }, limits, -1, 'cleanup', ctx.signal),
+        ),
+      );
+    }
+  }
 
   const checks: CheckResult[] = scenario.checks.map((c) => {
     const st = states.get(c.id)!;

@@ -3,7 +3,7 @@
  * Target text is neutralised (no raw control characters, hence no terminal
  * escape sequences from the target) and bounded in length.
  */
-import type { CheckResult, RunResults, Verdict } from '../harness/model.js';
+import type { CheckResult, RunDiscovery, RunResults, Verdict } from '../harness/model.js';
 import { LEVEL_ORDER, seconds, VERDICT_ORDER } from './common.js';
 
 /** Options of the console formatters. */
@@ -57,6 +57,31 @@ export function formatCheckLine(c: CheckResult, opts: ConsoleOptions = {}): stri
   ].filter((p): p is string => p !== undefined);
   const detail = parts.length > 0 ? `${c.level}: ${parts.join('; ')}` : c.level;
   return `${first}\n${paint('2', `      -> ${detail}`)}`;
+}
+
+/**
+ * The discovery header, printed once before any check line: what initialize
+ * at each session-era revision was answered with, which revisions the run
+ * judges and why those, and, for each judged revision the server does not
+ * negotiate, one plain sentence saying that its checks are not-applicable
+ * (only the version-negotiation scenarios judge it). No trailing newline.
+ */
+export function formatDiscovery(d: RunDiscovery, versions: readonly string[]): string {
+  const lines = ['Server negotiates:'];
+  for (const r of d.revisions) {
+    const tag = r.support === 'supported' ? 'yes' : r.support === 'not-supported' ? 'no ' : '?  ';
+    lines.push(`  ${tag} ${r.requested}  initialize answered with ${clean(r.observed)}${r.latencyMs !== undefined ? ` (${r.latencyMs} ms)` : ''}`);
+  }
+  const why =
+    d.versionsChosen === 'requested'
+      ? 'as requested'
+      : d.versionsChosen === 'newest-negotiated'
+        ? 'the newest revision the server negotiates; --protocol-version all judges every session-era revision'
+        : 'the default: the server negotiated no session-era revision';
+  lines.push(`Judging at ${versions.join(', ')} (${why})`);
+  for (const v of d.notNegotiated)
+    lines.push(`  ${v}: the server does not negotiate it, so its rules do not apply: every check at ${v} is not-applicable (version-not-supported-by-server), except version negotiation, which judges this very answer`);
+  return lines.join('\n');
 }
 
 /**

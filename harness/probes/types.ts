@@ -1,6 +1,7 @@
 /** The contract between the runner and a named probe. */
 import type { Exchange, ExchangeWatch } from '../http.js';
 import type { HttpRequestSpec } from '../scenario-types.js';
+import type { ExchangeRecord } from '../model.js';
 
 /** What a probe may do: send requests built like an `http` step's, and read its parameters. */
 export interface ProbeContext {
@@ -16,6 +17,18 @@ export interface ProbeContext {
    * `watch` observes a `windowMs` read while it runs (head, SSE messages) and can stop it early.
    */
   request(spec: HttpRequestSpec, opts?: { transcript?: boolean; watch?: ExchangeWatch }): Promise<Exchange>;
+  /** Adds a copy of an exchange record (e.g. one of a shared sample taken by another scenario run) to this run's transcript, with `note` appended. */
+  record(rec: ExchangeRecord, note?: string): void;
+  /**
+   * Run-wide memo: the first call with `key` runs `fn`; every scenario run of
+   * the same run (any protocol version) gets that same promise. For samples
+   * taken once per run (the session-ID sample).
+   */
+  once<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Median `initialize` latency measured before the run (discovery), in ms; absent when unknown. */
+  initializeLatencyMs?: number;
+  /** Aborted when the run is interrupted or reaches its deadline. */
+  signal?: AbortSignal;
 }
 
 /** A probe's output: matched by `pointer` matchers in the step's outcomes; `summary` is shown as observed. */

@@ -1,0 +1,59 @@
+/**
+ * The scenario scheduler: runs jobs with bounded concurrency and never runs
+ * two jobs that hold the same resource at once (a scenario's `holds:`, e.g.
+ * `get-stream`: a server may allow one GET stream at a time, so two holders
+ * in flight would decide each other's verdicts).
+ */
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight. A job starts
+ * only when none of its resources is held by a running job; among the jobs
+ * that can start, the earliest in `items` goes first, so runs are repeatable.
+ * Results keep the input order. A job whose `fn` rejects rejects the whole
+ * run (after the jobs in flight settle).
+ * @param limit maximum concurrent calls (≥ 1)
+ * @param resourcesOf the resources a job holds while it runs (names compared by equality)
+ */
+export async function runScheduled<T, R>(
+  items: readonly T[],
+  limit: number,
+  resourcesOf: (item: T) => readonly string[],
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  const waiting = items.map((_, i) => i);
+  const held = new Set<string>();
+  const max = Math.max(1, limit);
+  let running = 0;
+  let failure: { error: unknown } | undefined;
+  return new Promise<R[]>((resolve, reject) => {
+    const pump = () => {
+      if (failure) {
+        if (running === 0) reject(failure.error);
+        return;
+      }
+      while (running < max) {
+        const at = waiting.findIndex((i) => resourcesOf(items[i]!).every((r) => !held.has(r)));
+        if (at < 0) break;
+        const i = waiting.splice(at, 1)[0]!;
+        const res = resourcesOf(items[i]!);
+        res.forEach((r) => held.add(r));
+        running++;
+        fn(items[i]!, i).then(
+          (r) => {
+            out[i] = r;
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        ).finally(() => {
+          res.forEach((r) => held.delete(r));
+          running--;
+          pump();
+        });
+      }
+      if (running === 0 && waiting.length === 0) resolve(out);
+    };
+    pump();
+  });
+}
