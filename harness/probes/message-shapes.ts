@@ -11,8 +11,18 @@
  * `message`; notifications carry no `id`; basic/transports — messages are
  * UTF-8.
  *
+ * One cause, one verdict: a body on a 2xx answer to a POSTed notification
+ * is itself the violation of HTTP-POST-004 / LIFE-INIT-005 / BASE-007 (an
+ * accepted notification gets 202 with no body), which
+ * `lifecycle.initialize.initialized-notification` judges. Such a body is not
+ * a message the server sent, so it is neither shape-checked nor counted as a
+ * message here: it is counted in `acceptedNotificationBodies` and named in
+ * the summary instead. A 4xx answer's body (an error for a refused
+ * notification) is shape-checked as usual.
+ *
  * Parameters: none. Output: `sessionOpened` (initialize got an InitializeResult),
- * `messages` (count seen), `exchanges`, and per
+ * `messages` (count seen), `exchanges`, `acceptedNotificationBodies` (2xx
+ * answers to notifications that carried a body, not judged here), and per
  * rule the violations found (`notJsonRpc`, `resultAndError`, `badError`,
  * `notificationWithId`, `invalidUtf8`: counts) with `samples` of offenders.
  */
@@ -46,6 +56,8 @@ export const messageShapesProbe: Probe = {
   description: 'Sends ordinary requests in a session and checks every JSON-RPC message received against the base protocol shape rules',
   async run(ctx) {
     const exchanges: Exchange[] = [];
+    /** Exchanges that POSTed a notification (their accepted answers are judged elsewhere). */
+    const notificationPosts = new Set<Exchange>();
     const init = await ctx.request({
       preset: 'bare',
       jsonrpc: {
@@ -66,6 +78,7 @@ export const messageShapesProbe: Probe = {
     const send = async (jsonrpc: { method: string; params?: unknown; notification?: boolean }) => {
       const ex = await ctx.request({ preset: 'bare', headers, jsonrpc });
       exchanges.push(ex);
+      if (jsonrpc.notification) notificationPosts.add(ex);
       return ex;
     };
     if (sessionOpened) {
@@ -83,7 +96,14 @@ export const messageShapesProbe: Probe = {
     const counts: Record<string, number> = { notJsonRpc: 0, resultAndError: 0, badError: 0, notificationWithId: 0, invalidUtf8: 0 };
     const samples: string[] = [];
     let messages = 0;
+    const acceptedBodies: string[] = [];
     for (const ex of exchanges) {
+      const res = ex.record.response;
+      if (notificationPosts.has(ex) && res && res.status >= 200 && res.status < 300) {
+        // Owned by the 202-with-an-empty-body check: not a message, not counted twice.
+        if (res.bytes > 0) acceptedBodies.push(`HTTP ${res.status} to ${ex.record.request.body?.slice(0, 60) ?? ex.record.request.method}`);
+        continue;
+      }
       if (ex.record.response?.invalidUtf8) {
         counts.invalidUtf8!++;
         if (samples.length < 4) samples.push(`a body that is not UTF-8 (answer to ${ex.record.request.body?.slice(0, 60) ?? ex.record.request.method})`);
@@ -100,12 +120,16 @@ export const messageShapesProbe: Probe = {
       sessionOpened,
       exchanges: exchanges.length,
       messages,
+      acceptedNotificationBodies: acceptedBodies.length,
       ...counts,
       samples,
       summary:
         `${messages} JSON-RPC messages in ${exchanges.length} answers: ` +
         Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ') +
-        (samples.length ? `; e.g. ${samples.join(' | ')}` : ''),
+        (samples.length ? `; e.g. ${samples.join(' | ')}` : '') +
+        (acceptedBodies.length
+          ? `; not judged here: ${acceptedBodies.length === 1 ? 'a body' : `${acceptedBodies.length} bodies`} on a 2xx answer to a notification (${acceptedBodies.join(' | ')}), which lifecycle.initialize.initialized-notification judges`
+          : ''),
     };
     if (init.record.error) return { output, error: { kind: init.record.error.kind, message: init.record.error.message } };
     return { output };
