@@ -55,6 +55,7 @@ export function renderHtml(results: RunResults): string {
     ...(t.command ? [['Command', t.command] as [string, string]] : []),
     ['Server', server || '(no serverInfo seen)'],
     ['Protocol versions', results.protocolVersions.join(', ')],
+    ...(results.discovery ? [['Server negotiates', results.discovery.negotiated.join(', ') || 'no session-era revision'] as [string, string]] : []),
     ['Suite version', results.suiteVersion],
     ['Started', results.startedAt],
     ['Duration', `${seconds(results.durationMs)} s`],
@@ -79,10 +80,11 @@ ${meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).joi
 <p class="counts">${VERDICT_ORDER.map((v) => `${badge(v)} ${results.summary[v] ?? 0}`).join(' ')}</p>
 </header>
 <main>
+${notNegotiated(results)}
 ${matrix(results)}
 ${scenarioTable(results)}
 <h2>Checks</h2>
-${results.checks.map((c) => checkSection(results, c)).join('\n')}
+${results.checks.filter((c) => c.reason !== NOT_NEGOTIATED).map((c) => checkSection(results, c)).join('\n')}
 ${targetOutput(results)}
 </main>
 </body>
@@ -111,7 +113,9 @@ function matrix(results: RunResults): string {
       const worst = worstVerdict(citing.map((c) => c.verdict));
       const at = citing.find((c) => c.verdict === worst);
       if (!worst || !at) return '<td class="none">—</td>';
-      return `<td>${badge(worst, anchor(at), citing.map((c) => `${c.id}: ${c.verdict}`).join('\n'))}</td>`;
+      // Checks at a revision the server does not negotiate have no section of their own: the notice explains them once.
+      const href = at.reason === NOT_NEGOTIATED ? `not-negotiated-${ver}` : anchor(at);
+      return `<td>${badge(worst, href, citing.map((c) => `${c.id}: ${c.verdict}${c.reason ? ` (${c.reason})` : ''}`).join('\n'))}</td>`;
     });
     return `<tr><th scope="row">${escapeHtml(req)}</th>${cells.join('')}</tr>`;
   });
@@ -122,6 +126,27 @@ function matrix(results: RunResults): string {
 ${rows.join('\n')}
 </tbody>
 </table>`;
+}
+
+/** Reason code of the checks at a revision the server does not negotiate. */
+const NOT_NEGOTIATED = 'version-not-supported-by-server';
+
+/**
+ * One notice per revision under test that the server does not negotiate
+ * (discovery): what initialize at it was answered with, and that its checks
+ * are not-applicable except version negotiation. Empty when there is none.
+ */
+function notNegotiated(results: RunResults): string {
+  const d = results.discovery;
+  if (!d || d.notNegotiated.length === 0) return '';
+  return d.notNegotiated
+    .map((v) => {
+      const r = d.revisions.find((x) => x.requested === v);
+      const n = results.checks.filter((c) => c.protocolVersion === v && c.reason === NOT_NEGOTIATED).length;
+      return `<section class="notice" id="not-negotiated-${escapeHtml(v)}"><h2>${escapeHtml(v)} is not negotiated by this server</h2>
+<p>initialize at ${escapeHtml(v)} was answered with ${escapeHtml(r?.observed ?? 'another version')}. The server does not speak ${escapeHtml(v)}, so ${escapeHtml(v)}'s rules are not applied to it: its ${n} checks are <span class="badge v-not-applicable">not-applicable</span> (reason <code>${NOT_NEGOTIATED}</code>) and have no section of their own. Only the version-negotiation checks judge it at ${escapeHtml(v)}: how it answers a revision it does not support is exactly what they check.</p></section>`;
+    })
+    .join('\n');
 }
 
 function scenarioTable(results: RunResults): string {
@@ -186,6 +211,7 @@ section.check{background:none;border:1px solid #ddd;border-left-width:6px;border
 section.check.v-pass{border-left-color:#2e7d32}section.check.v-fail{border-left-color:#c62828}section.check.v-warn{border-left-color:#ef8f00}
 section.check.v-info{border-left-color:#0277bd}section.check.v-error{border-left-color:#4e342e}section.check.v-blocked{border-left-color:#6a1b9a}
 section.check:target{box-shadow:0 0 0 3px #90caf9}
+section.notice{border:1px solid #ddd;border-left:6px solid #9e9e9e;border-radius:.3rem;margin:1rem 0;padding:.5rem 1rem}section.notice h2{margin-top:.2rem;border:0}
 .eo{display:grid;grid-template-columns:1fr 1fr;gap:1rem}h4{margin:.3rem 0}
 pre{background:#f6f8fa;padding:.5rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;max-height:40rem;margin:0}
 .ver{color:#666;font-weight:normal}

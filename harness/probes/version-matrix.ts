@@ -7,15 +7,23 @@
  * a supported requested version is answered with that same version; any
  * other with a version the server supports (which SHOULD be its latest).
  *
+ * The matrix does not depend on the revision under test: it is taken once
+ * per run, one initialize at a time (so the suite's own load does not slow
+ * the answers), and shared by the scenario runs at every revision.
+ *
  * Parameters: none. Output: `matrix` (requested → answered version, or
- * `error <code>`, or `HTTP <status>`), `echoed` (known versions answered
- * with themselves), `latest` (newest echoed), `badAnswers` (known versions
- * answered with something that is not a known version), `errorAnswers`
- * (known versions answered with a JSON-RPC error), `unknownFallback`
+ * `error <code>`, `HTTP <status>`, or `no answer (<kind>)`), `echoed` (known
+ * versions answered with themselves), `latest` (newest echoed), `badAnswers`
+ * (known versions answered with something that is not a known version),
+ * `errorAnswers` (known versions answered with a JSON-RPC error),
+ * `unanswered` (requests that got no answer at all: a timeout or a broken
+ * connection is never evidence of a wrong answer), `unknownFallback`
  * (answers to the non-existent versions), `fallbackIsLatest`.
  * Sessions are DELETEd afterwards (best effort, not judged).
  */
-import type { Probe, ProbeOutput } from './types.js';
+import type { Probe, ProbeContext, ProbeOutput } from './types.js';
+import type { Exchange } from '../http.js';
+import type { ExchangeRecord } from '../model.js';
 import { KNOWN_VERSIONS } from '../versions.js';
 import { subjectOf } from '../subject.js';
 
@@ -37,38 +45,49 @@ function answerOf(subject: unknown, status: number | undefined, transport: strin
   return `HTTP ${status ?? '?'}`;
 }
 
-export const versionMatrixProbe: Probe = {
-  description: 'Sends initialize for every known protocol revision and two unknown ones and reports the answers (the support matrix)',
-  async run(ctx) {
-    const asked = [...HANDSHAKE_VERSIONS, ...UNKNOWN];
-    const exchanges = await Promise.all(
-      asked.map((v, i) =>
-        ctx.request({
+/** Sends the initializes one at a time and ends their sessions; the exchanges, in order. */
+async function takeMatrix(ctx: ProbeContext, asked: string[]): Promise<Exchange[]> {
+  const exchanges: Exchange[] = [];
+  for (const [i, v] of asked.entries())
+    exchanges.push(
+      await ctx.request(
+        {
           preset: 'bare',
           jsonrpc: {
             id: i + 1,
             method: 'initialize',
             params: { protocolVersion: v, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
           },
-        }),
+        },
+        { transcript: false },
       ),
     );
+  const sessions = exchanges.flatMap((ex) => ex.record.response?.headers['mcp-session-id'] ?? []);
+  await Promise.all(
+    sessions.map((id) =>
+      ctx.request({ method: 'DELETE', preset: 'none', headers: { 'Mcp-Session-Id': id } }, { transcript: false }).catch(() => undefined),
+    ),
+  );
+  return exchanges;
+}
+
+export const versionMatrixProbe: Probe = {
+  description: 'Sends initialize for every known protocol revision and two unknown ones, one at a time, once per run, and reports the answers (the support matrix)',
+  async run(ctx) {
+    const asked = [...HANDSHAKE_VERSIONS, ...UNKNOWN];
+    const takenAt = ctx.protocolVersion;
+    const { exchanges, version } = await ctx.once('version-matrix', async () => ({ exchanges: await takeMatrix(ctx, asked), version: takenAt }));
+    const note = version !== ctx.protocolVersion ? `support matrix shared by every revision of the run (taken once, during the run at ${version})` : undefined;
     const matrix: Record<string, string> = {};
-    const sessions: string[] = [];
     exchanges.forEach((ex, i) => {
       // Only the response with this request's id, in a JSON or SSE answer, counts (as for any step).
       matrix[asked[i]!] = answerOf(subjectOf(ex, i + 1), ex.record.response?.status, ex.record.error?.kind);
-      const sid = ex.record.response?.headers['mcp-session-id'];
-      if (sid) sessions.push(sid);
     });
-    await Promise.all(
-      sessions.map((id) =>
-        ctx.request({ method: 'DELETE', preset: 'none', headers: { 'Mcp-Session-Id': id } }, { transcript: false }).catch(() => undefined),
-      ),
-    );
+    for (const ex of exchanges) ctx.record(ex.record as ExchangeRecord, note);
+    const unanswered = asked.filter((v, i) => exchanges[i]!.record.error !== undefined);
     const echoed = HANDSHAKE_VERSIONS.filter((v) => matrix[v] === v);
     const latest = echoed.length ? [...echoed].sort().at(-1)! : undefined;
-    const badAnswers = HANDSHAKE_VERSIONS.filter((v) => !ANSWERABLE.has(matrix[v]!) && !matrix[v]!.startsWith('error '));
+    const badAnswers = HANDSHAKE_VERSIONS.filter((v) => !unanswered.includes(v) && !ANSWERABLE.has(matrix[v]!) && !matrix[v]!.startsWith('error '));
     const errorAnswers = HANDSHAKE_VERSIONS.filter((v) => matrix[v]!.startsWith('error '));
     const unknownFallback = Object.fromEntries(UNKNOWN.map((v) => [v, matrix[v]!]));
     const fallbackIsLatest = latest !== undefined && UNKNOWN.every((v) => matrix[v] === latest);
@@ -78,6 +97,7 @@ export const versionMatrixProbe: Probe = {
       ...(latest ? { latest } : {}),
       badAnswers,
       errorAnswers,
+      unanswered,
       unknownFallback,
       fallbackIsLatest,
       summary:
