@@ -290,7 +290,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
 
   const sessions = new SessionLedger();
   let getsInFlight = 0;
-  let getStreamServed = false;
+  const holdsGetStream = scenario.holds?.includes('get-stream') === true;
   const keep = (rec: ExchangeRecord) => {
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     rec.seq = transcript.length;
@@ -305,26 +305,44 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     const req = buildRequest(spec, ctx.url, vars, nextId, ctx.headers);
     const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
     const isGet = req.method === 'GET';
-    // A GET sent after this scenario's own earlier GET stream ended, with no other GET of it open.
-    const reopens = isGet && getsInFlight === 0 && getStreamServed;
+    // A GET sent while this run holds the server's GET stream (`holds: [get-stream]`: no other scenario
+    // has one open) and has no other GET open itself: a 409 to it can only mean the server is still
+    // releasing a stream that just closed (this scenario's or the previous holder's).
+    const reopens = isGet && getsInFlight === 0 && holdsGetStream;
     if (isGet) getsInFlight++;
     let ex: Exchange;
     try {
-      ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
       // A server that allows one GET stream may answer 409 for a moment after the previous one closed:
-      // wait (bounded) until it has let the first go, so that moment never decides a verdict.
-      for (const delayMs of reopens ? GET_RELEASE_BACKOFF_MS : []) {
-        if (ex.record.response?.status !== 409 || ctx.signal?.aborted) break;
-        ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}409 while the server was still releasing this scenario's previous GET stream: sent again after ${delayMs} ms (not judged)`;
+      // wait (bounded) until it has let the first go, so that moment never decides a verdict. A 409 that
+      // will be retried is hidden from the step's watch (a probe reacting to it would stop too early).
+      const delays = reopens ? [...GET_RELEASE_BACKOFF_MS] : [];
+      for (;;) {
+        const retryOn409 = delays.length > 0 && !ctx.signal?.aborted;
+        let hidden = false;
+        const w: ExchangeWatch | undefined =
+          watch && retryOn409
+            ? {
+                ...watch,
+                onHead: (status, headers) => {
+                  if (status === 409) hidden = true;
+                  else watch.onHead?.(status, headers);
+                },
+                onMessage: (m) => {
+                  if (!hidden) watch.onMessage?.(m);
+                },
+              }
+            : watch;
+        ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, w);
+        if (!retryOn409 || ex.record.response?.status !== 409) break;
+        const delayMs = delays.shift()!;
+        ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}409 while no other GET of the run was open (the server may still be releasing a stream that just closed): sent again after ${delayMs} ms (not judged)`;
         redactExtraHeaders(ex.record.request.headers, ctx.headers);
         if (record) keep(ex.record);
         await sleep(delayMs, ctx.signal);
-        ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, watch);
       }
     } finally {
       if (isGet) getsInFlight--;
     }
-    if (isGet && (ex.record.response?.status ?? 0) >= 200 && (ex.record.response?.status ?? 0) < 300) getStreamServed = true;
     sessions.observe(ex.record);
     redactExtraHeaders(ex.record.request.headers, ctx.headers);
     if (record) keep(ex.record);
