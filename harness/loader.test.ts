@@ -304,6 +304,51 @@ describe('scenario errors are located and named', () => {
     expectError(edit({ 23: '      - otherwise: true', 25: '      - when: { status: 200 }' }), 23, 9, '"otherwise" must be the last outcome');
   });
 
+  describe('guards before passes', () => {
+    /** BASE's ladder (lines 23-26) with a guard rung for second-check inserted at line 25. */
+    const withGuardAfterPass = (verdict: string) =>
+      edit({ 25: ['      - when: { status: 404 }', `        record: { second-check: ${verdict} }`, '        reason: gone', BASE_LINES[24]!] });
+
+    it('a not-applicable guard after a pass for the same check is rejected where the guard records it', () => {
+      const e = expectError(withGuardAfterPass('not-applicable'), 26, 33, 'guard after a pass: this rung records "not-applicable" for "second-check"');
+      expect(e.problem).toContain('the rung at line 23 already records "pass" for it');
+    });
+
+    it('a blocked guard after a pass is rejected too', () => {
+      expectError(withGuardAfterPass('blocked'), 26, 33, 'guard after a pass: this rung records "blocked" for "second-check"');
+    });
+
+    it('the same rungs with the guard first load', () => {
+      const text = edit({
+        23: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: gone', BASE_LINES[22]!],
+      });
+      const s = load(text);
+      expect(s.steps.find((x) => x.id === 'ping')!.outcomes!.map((o) => o.record['second-check'])).toEqual(['not-applicable', 'pass', 'warn']);
+    });
+
+    it('an otherwise rung is no guard, and a pass for another check does not count', () => {
+      expect(() => load(edit({ 26: '        record: { second-check: not-applicable }' }))).not.toThrow();
+      expect(() =>
+        load(
+          edit({
+            24: '        record: { first-check: pass }',
+            25: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: gone', BASE_LINES[24]!],
+          }),
+        ),
+      ).not.toThrow();
+    });
+
+    it('a fail or warn rung before a guard is fine: only a pass may not precede it', () => {
+      expect(() =>
+        load(edit({ 24: '        record: { second-check: warn }', 25: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: gone', BASE_LINES[24]!] })),
+      ).not.toThrow();
+    });
+
+    it('every ladder of the bundled suite puts its guards first', () => {
+      expect(() => loadSuite(SUITES_DIR)).not.toThrow();
+    });
+  });
+
   it('an outcome with both when and otherwise', () => {
     const e = errorOf(edit({ 25: '      - { when: { status: 500 }, otherwise: true, record: { second-check: warn } }', 26: [] }));
     expect(e.line).toBe(25);

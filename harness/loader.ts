@@ -6,14 +6,15 @@
  * Lint (what a schema cannot say): unique IDs, steps that name only declared
  * checks, verdicts no more severe than a check's level allows, requirement IDs
  * present in `suites/_catalog/requirements.yaml`, `{{variables}}` captured
- * before use, known probes and macros.
+ * before use, known probes and macros, and no guard (`not-applicable` or
+ * `blocked` under a condition) after a `pass` for the same check in a ladder.
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { LineCounter, parseDocument, isAlias, isNode, visit, type Document, type Node as YamlNode } from 'yaml';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Level, Verdict } from './model.js';
-import type { CheckDecl, Matcher, Scenario, Step } from './scenario-types.js';
+import type { CheckDecl, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
 import { referencedVariables, BUILTIN_VARIABLES } from './interpolate.js';
 import { SCHEMAS_DIR } from './paths.js';
 import { PROBES } from './probes/index.js';
@@ -288,6 +289,37 @@ function lintPatterns(p: Parsed, m: Matcher, path: Array<string | number>): void
 }
 
 /**
+ * Guards before passes. An outcome ladder is first-match: a rung that records
+ * `not-applicable` or `blocked` for a check under a condition (a guard: "the
+ * precondition of this check failed") is dead whenever a `pass` rung for the
+ * same check comes before it and also matches, so the check can pass although
+ * its precondition failed (e.g. `status: 404 → pass` tried before "the DELETE
+ * that should have ended the session was not 2xx"). Rejects any ladder where a
+ * rung with `when` recording `not-applicable`/`blocked` for a check follows a
+ * rung recording `pass` for it. An `otherwise` rung is no guard: it is reached
+ * only when nothing before it matched. Mutually exclusive conditions are not
+ * exempt: put the guard first, which costs nothing when they are exclusive.
+ * @throws ScenarioError at the misplaced guard's `record` entry
+ */
+function lintGuardOrder(p: Parsed, ladder: Outcome[], stepPath: Array<string | number>): void {
+  const passAt = new Map<string, number>();
+  ladder.forEach((o, k) => {
+    for (const [slug, v] of Object.entries(o.record)) {
+      const before = passAt.get(slug);
+      if (o.when && (v === 'not-applicable' || v === 'blocked') && before !== undefined) {
+        const passLine = posOf(p, [...stepPath, 'outcomes', before]).line;
+        fail(
+          p,
+          [...stepPath, 'outcomes', k, 'record', slug],
+          `guard after a pass: this rung records "${v}" for "${slug}" under a condition, but the rung at line ${passLine} already records "pass" for it (first match wins, so that pass is reached even when this precondition fails); move this rung before it`,
+        );
+      }
+      if (v === 'pass' && before === undefined) passAt.set(slug, k);
+    }
+  });
+}
+
+/**
  * Loads one scenario file.
  * @param path absolute path of the YAML file
  * @param suiteRoot folder the suite lives in (for `_steps/` and relative names)
@@ -410,6 +442,7 @@ export function loadScenario(
       if (o.otherwise && k !== s.outcomes!.length - 1)
         fail(p, [...s._path, 'outcomes', k], '"otherwise" must be the last outcome');
     });
+    lintGuardOrder(p, s.outcomes ?? [], s._path);
   }
 
   // Every declared check must be decidable by some step.
