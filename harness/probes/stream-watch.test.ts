@@ -103,6 +103,8 @@ describe('watchStream', () => {
           undefined,
           opts?.watch,
         ),
+      record: () => undefined,
+      once: (_key, fn) => fn(),
     };
   }
 
