@@ -4,6 +4,7 @@
  * are printed, never asserted. Run: `npm run bench` (builds first).
  *
  * - reference: the bundled reference server, in-process, 2025-11-25 and all versions
+ * - slow initialize: the reference variant that takes 600 ms per initialize, all versions (aim: under 60 s)
  * - everything: @modelcontextprotocol/server-everything via --command semantics
  * - hostile: in-process servers streaming without end; RSS is sampled every 20 ms
  */
@@ -15,6 +16,7 @@ import { SUITES_DIR, PACKAGE_ROOT } from '../harness/paths.js';
 import { SESSION_ERA_HTTP_VERSIONS } from '../harness/versions.js';
 import { startCommand } from '../harness/target.js';
 import { createReferenceServer } from '../fixtures/reference-server.js';
+import { VARIANTS } from '../fixtures/variants.js';
 
 const scenarios = loadSuite(SUITES_DIR);
 const limits = { timeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024 };
@@ -30,7 +32,7 @@ async function timeRuns(label: string, url: string, versions: string[], n: numbe
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;
-  console.log(`${label.padEnd(44)} ${checks} checks  median ${median.toFixed(0)} ms  min ${times[0]!.toFixed(0)} ms  max ${times[times.length - 1]!.toFixed(0)} ms  (n=${n})`);
+  console.log(`${label.padEnd(52)} ${checks} checks  median ${median.toFixed(0)} ms  min ${times[0]!.toFixed(0)} ms  max ${times[times.length - 1]!.toFixed(0)} ms  (n=${n})`);
 }
 
 async function peakRss(label: string, handler: Parameters<typeof createServer>[1]): Promise<void> {
@@ -46,7 +48,7 @@ async function peakRss(label: string, handler: Parameters<typeof createServer>[1
   srv.closeAllConnections();
   srv.close();
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-  console.log(`${label.padEnd(44)} ${r.summary.error} error verdicts in ${(performance.now() - t).toFixed(0)} ms; RSS before ${mb(base)} MiB, peak ${mb(peak)} MiB`);
+  console.log(`${label.padEnd(52)} ${r.summary.error} error verdicts in ${(performance.now() - t).toFixed(0)} ms; RSS before ${mb(base)} MiB, peak ${mb(peak)} MiB`);
 }
 
 const ref = createReferenceServer({});
@@ -57,6 +59,14 @@ await timeRuns('reference server, 2025-11-25', refUrl, ['2025-11-25'], 7);
 await timeRuns('reference server, all session-era versions', refUrl, [...SESSION_ERA_HTTP_VERSIONS], 7);
 ref.closeAllConnections();
 ref.close();
+
+// A server slow to open sessions (600 ms per initialize): the adaptive session-ID probe keeps the run short.
+const slow = createReferenceServer(VARIANTS['slow-initialize']!.faults);
+await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/mcp`;
+await timeRuns('slow initialize (600 ms), all session-era versions', slowUrl, [...SESSION_ERA_HTTP_VERSIONS], 3);
+slow.closeAllConnections();
+slow.close();
 
 const everything = await startCommand(
   `node ${PACKAGE_ROOT}/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp`,

@@ -148,8 +148,13 @@ export interface CheckDecl {
   escalate?: { from: string; level: Level };
 }
 
-/** A server resource a scenario may hold exclusively (`holds:`): `get-stream`, the GET stream of the server or of a session. */
-export type ScenarioResource = 'get-stream';
+/**
+ * A server resource a scenario may hold exclusively (`holds:`): `get-stream`,
+ * the GET stream of the server or of a session; `server`, the whole server
+ * (the scenario may leave it unable to serve: it runs alone, after every
+ * other scenario).
+ */
+export type ScenarioResource = 'get-stream' | 'server';
 
 /** A loaded scenario: the unit of execution. */
 export interface Scenario {
@@ -164,7 +169,7 @@ export interface Scenario {
    * (`version-not-supported-by-server`) and nothing is sent.
    */
   runsAtUnsupportedVersions?: boolean;
-  /** Shared server resources held while the scenario runs (`get-stream`); holders of one resource never overlap. */
+  /** Shared server resources held while the scenario runs (`get-stream`, `server`); holders of one resource never overlap. */
   holds?: ScenarioResource[];
   checks: CheckDecl[];
   steps: Step[];

@@ -5,12 +5,16 @@
  * in flight would decide each other's verdicts).
  */
 
+/** The resource that stands for the whole server: its holder runs alone, after every other job. */
+export const WHOLE_SERVER = 'server';
+
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight. A job starts
  * only when none of its resources is held by a running job; among the jobs
  * that can start, the earliest in `items` goes first, so runs are repeatable.
- * Results keep the input order. A job whose `fn` rejects rejects the whole
- * run (after the jobs in flight settle).
+ * A job holding {@link WHOLE_SERVER} runs alone, after every other job (in
+ * input order among themselves). Results keep the input order. A job whose
+ * `fn` rejects rejects the whole run (after the jobs in flight settle).
  * @param limit maximum concurrent calls (≥ 1)
  * @param resourcesOf the resources a job holds while it runs (names compared by equality)
  */
@@ -21,7 +25,9 @@ export async function runScheduled<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const out = new Array<R>(items.length);
-  const waiting = items.map((_, i) => i);
+  const alone = (i: number) => resourcesOf(items[i]!).includes(WHOLE_SERVER);
+  const all = items.map((_, i) => i);
+  const waiting = [...all.filter((i) => !alone(i)), ...all.filter(alone)];
   const held = new Set<string>();
   const max = Math.max(1, limit);
   let running = 0;
@@ -33,7 +39,7 @@ export async function runScheduled<T, R>(
         return;
       }
       while (running < max) {
-        const at = waiting.findIndex((i) => resourcesOf(items[i]!).every((r) => !held.has(r)));
+        const at = waiting.findIndex((i) => (alone(i) ? running === 0 : !held.has(WHOLE_SERVER) && resourcesOf(items[i]!).every((r) => !held.has(r))));
         if (at < 0) break;
         const i = waiting.splice(at, 1)[0]!;
         const res = resourcesOf(items[i]!);

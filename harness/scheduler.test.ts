@@ -1,0 +1,79 @@
+/** The scenario scheduler: concurrency bound, holders of one resource never overlap, whole-server holders run alone and last. */
+import { describe, it, expect } from 'vitest';
+import { runScheduled, WHOLE_SERVER } from './scheduler.js';
+
+interface Job {
+  name: string;
+  holds: string[];
+}
+
+/** Runs `jobs`; each job yields a few event-loop turns. Records every start and end, and what was running at each start. */
+async function trace(jobs: Job[], limit: number) {
+  const running = new Set<string>();
+  const events: string[] = [];
+  const overlaps: Array<{ job: string; with: string[] }> = [];
+  let peak = 0;
+  const out = await runScheduled(jobs, limit, (j) => j.holds, async (j, i) => {
+    overlaps.push({ job: j.name, with: [...running] });
+    running.add(j.name);
+    peak = Math.max(peak, running.size);
+    events.push(`start ${j.name}`);
+    for (let k = 0; k < 3 + (i % 3); k++) await new Promise((r) => setImmediate(r));
+    running.delete(j.name);
+    events.push(`end ${j.name}`);
+    return j.name.toUpperCase();
+  });
+  return { out, events, overlaps, peak };
+}
+
+describe('runScheduled', () => {
+  it('keeps the input order of results and never exceeds the limit', async () => {
+    const jobs = Array.from({ length: 10 }, (_, i) => ({ name: `j${i}`, holds: [] }));
+    const t = await trace(jobs, 3);
+    expect(t.out).toEqual(jobs.map((j) => j.name.toUpperCase()));
+    expect(t.peak).toBe(3);
+  });
+
+  it('never runs two holders of one resource at once, and lets others run beside them', async () => {
+    const jobs = [
+      { name: 'g1', holds: ['get-stream'] },
+      { name: 'g2', holds: ['get-stream'] },
+      { name: 'a', holds: [] },
+      { name: 'g3', holds: ['get-stream'] },
+      { name: 'b', holds: [] },
+    ];
+    const t = await trace(jobs, 4);
+    const holders = new Set(['g1', 'g2', 'g3']);
+    for (const o of t.overlaps) if (holders.has(o.job)) expect(o.with.filter((w) => holders.has(w))).toEqual([]);
+    // `a` did not wait for the GET-stream holders.
+    expect(t.events.indexOf('start a')).toBeLessThan(t.events.indexOf('end g1'));
+  });
+
+  it('runs a whole-server holder alone, after every other job', async () => {
+    const jobs = [
+      { name: 's1', holds: [WHOLE_SERVER] },
+      { name: 'a', holds: [] },
+      { name: 'g', holds: ['get-stream'] },
+      { name: 's2', holds: [WHOLE_SERVER] },
+      { name: 'b', holds: [] },
+    ];
+    const t = await trace(jobs, 4);
+    expect(t.overlaps.filter((o) => o.job.startsWith('s')).map((o) => o.with)).toEqual([[], []]);
+    const lastOther = Math.max(...['a', 'g', 'b'].map((n) => t.events.indexOf(`end ${n}`)));
+    expect(t.events.indexOf('start s1')).toBeGreaterThan(lastOther);
+    expect(t.events.slice(-4)).toEqual(['start s1', 'end s1', 'start s2', 'end s2']);
+    expect(t.out).toEqual(['S1', 'A', 'G', 'S2', 'B']);
+  });
+
+  it('rejects with the first failure once the jobs in flight have settled', async () => {
+    let settled = 0;
+    const p = runScheduled([1, 2, 3], 3, () => [], async (n) => {
+      await new Promise((r) => setImmediate(r));
+      settled++;
+      if (n === 2) throw new Error('job 2 failed');
+      return n;
+    });
+    await expect(p).rejects.toThrow('job 2 failed');
+    expect(settled).toBe(3);
+  });
+});
