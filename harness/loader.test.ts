@@ -105,8 +105,8 @@ describe('the bundled suite', () => {
     expect(s.id).toBe('test.loader.sample');
     expect(s.file).toBe(FILE);
     expect(s.path).toBe(FAKE);
-    expect(s.steps.map((x) => x.id)).toEqual(['open-session.initialize', 'open-session.initialized', 'ping']);
-    expect(s.steps.map((x) => x.source)).toEqual(['_steps/open-session.yaml:steps.0', '_steps/open-session.yaml:steps.1', 'steps.1']);
+    expect(s.steps.map((x) => x.id)).toEqual(['open-session.initialize', 'open-session.negotiated-version-under-test', 'open-session.initialized', 'ping']);
+    expect(s.steps.map((x) => x.source)).toEqual(['_steps/open-session.yaml:steps.0', '_steps/open-session.yaml:steps.1', '_steps/open-session.yaml:steps.2', 'steps.1']);
     expect(s.steps[0]!.capture).toEqual({ sessionId: { header: 'mcp-session-id' }, negotiatedVersion: { pointer: '/result/protocolVersion' } });
     expect(s.checks.map((c) => [c.id, c.level])).toEqual([
       ['first-check', 'MUST'],
@@ -253,7 +253,7 @@ describe('scenario errors are located and named', () => {
 
   it('{{var}} captured by an earlier step or built in is fine', () => {
     const s = load(edit({ 19: '      jsonrpc: { method: ping, params: { s: "{{sessionId}}", v: "{{negotiatedVersion}}", u: "{{uuid}}", p: "{{protocolVersion}}" } }' }));
-    expect(s.steps[2]!.http!.jsonrpc!.params).toEqual({ s: '{{sessionId}}', v: '{{negotiatedVersion}}', u: '{{uuid}}', p: '{{protocolVersion}}' });
+    expect(s.steps.at(-1)!.http!.jsonrpc!.params).toEqual({ s: '{{sessionId}}', v: '{{negotiatedVersion}}', u: '{{uuid}}', p: '{{protocolVersion}}' });
   });
 
   it('a step capturing a variable it uses itself is rejected', () => {
@@ -284,8 +284,8 @@ describe('scenario errors are located and named', () => {
 
   it('a known probe loads', () => {
     const s = load(edit({ 18: '    probe: session-ids', 19: '    with: { count: 2 }' }));
-    expect(s.steps[2]!.probe).toBe('session-ids');
-    expect(s.steps[2]!.with).toEqual({ count: 2 });
+    expect(s.steps.at(-1)!.probe).toBe('session-ids');
+    expect(s.steps.at(-1)!.with).toEqual({ count: 2 });
   });
 
   it('an unknown macro', () => {
