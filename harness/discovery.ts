@@ -20,8 +20,9 @@ import { SESSION_ERA_HTTP_VERSIONS } from './versions.js';
 /**
  * Whether the server negotiates one revision:
  * - `supported`: initialize at it was answered with it;
- * - `not-supported`: answered with another version, a JSON-RPC error or an HTTP 4xx;
- * - `unknown`: no usable answer (transport error, 5xx, unreadable body): the revision is judged as requested.
+ * - `not-supported`: answered with another version, or with a JSON-RPC error by a server that negotiates another revision;
+ * - `unknown`: no usable answer (transport error, 5xx, a 4xx without a JSON-RPC error, an unreadable body, or an
+ *   error from a server that negotiates no revision at all): the revision is judged as requested.
  */
 export type RevisionSupportState = 'supported' | 'not-supported' | 'unknown';
 
@@ -119,11 +120,17 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
     }
     const latencyMs = ex.record.durationMs;
     const status = res?.status ?? 0;
-    const refused = (status >= 400 && status < 500) || (status >= 200 && status < 300 && subject !== undefined && 'error' in (subject as object));
+    // A JSON-RPC error (on a 2xx or a 4xx) may be a refusal of this revision: decided below, once we know whether any revision works.
+    const refused = status < 500 && subject !== undefined && 'error' in (subject as object);
     const support: RevisionSupportState =
       status >= 200 && status < 300 && answered !== undefined ? (answered === requested ? 'supported' : 'not-supported') : refused ? 'not-supported' : 'unknown';
     revisions.push({ requested, support, ...(answered ? { answered } : {}), observed, latencyMs });
   }
+  // An error answer says "not this revision" only from a server that negotiates some other revision; from a
+  // server that refuses every initialize (credentials missing, broken) it says nothing about revisions: unknown,
+  // so the revision is judged as requested and the failing initialize shows in the verdicts.
+  if (!revisions.some((r) => r.support === 'supported'))
+    for (const r of revisions) if (r.support === 'not-supported' && r.answered === undefined) r.support = 'unknown';
   // End the sessions discovery opened, so they hold nothing on the server (not judged).
   for (const s of sessions) {
     const headers: Record<string, string> = { 'Mcp-Session-Id': s.id };

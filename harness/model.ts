@@ -158,7 +158,7 @@ export interface TargetInfo {
 export interface RevisionSupportRecord {
   /** The revision requested. */
   requested: string;
-  /** `supported` (echoed), `not-supported` (another version, a JSON-RPC error or HTTP 4xx), `unknown` (no usable answer: judged as requested). */
+  /** `supported` (echoed), `not-supported` (another version, or a JSON-RPC error from a server that negotiates another revision), `unknown` (no usable answer: judged as requested). */
   support: 'supported' | 'not-supported' | 'unknown';
   /** `protocolVersion` of the InitializeResult, when there was one. */
   answered?: string;
