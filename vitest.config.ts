@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{harness,reports,fixtures,suites,schemas}/**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**'],
+    // *.full.test.ts: the slow tests, run by `npm run test:full` (vitest.full.config.ts).
+    exclude: ['node_modules/**', 'dist/**', '**/*.full.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
