@@ -342,6 +342,14 @@ describe('describeMatcher', () => {
 });
 
 describe('describeObservation', () => {
+  it('answers a matcher on captured values with those values, not with the last exchange', () => {
+    const o = { ...statusObs(202), captures: { deleteStatus: 404 } };
+    expect(describeObservation(o, [{ captured: { sessionId: 'present' } }])).toBe('captured sessionId: absent');
+    expect(describeObservation(o, [{ not: { captured: { deleteStatus: { class: '2xx' } } } }])).toBe('captured deleteStatus: 404');
+    // Mixed with an exchange test, the exchange is evidence again.
+    expect(describeObservation(o, [{ status: 202, captured: { deleteStatus: 404 } }])).toBe('HTTP 202, empty body');
+  });
+
   it('shows status, media type and a JSON-RPC error code', () => {
     const text = describeObservation(okObs(rpcError));
     expect(text).toContain('HTTP 200 application/json');

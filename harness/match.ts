@@ -257,12 +257,34 @@ function pointersOf(m: Matcher | undefined, into: Set<string>, headers: Set<stri
   m.any?.forEach((x) => pointersOf(x, into, headers));
 }
 
+/** True when `m` tests captured values only (e.g. a gate on `sessionId`): the last exchange is not its evidence. */
+function capturedOnly(m: Matcher): boolean {
+  const keys = Object.keys(m).filter((k) => (m as Record<string, unknown>)[k] !== undefined);
+  if (keys.length === 0) return false;
+  return keys.every((k) => k === 'captured' || (k === 'not' && capturedOnly(m.not!)) || ((k === 'all' || k === 'any') && (m[k] ?? []).every(capturedOnly)));
+}
+
+function capturedNames(m: Matcher | undefined, into: Set<string>): void {
+  if (!m) return;
+  Object.keys(m.captured ?? {}).forEach((n) => into.add(n));
+  capturedNames(m.not, into);
+  m.all?.forEach((x) => capturedNames(x, into));
+  m.any?.forEach((x) => capturedNames(x, into));
+}
+
 /**
  * Words for what was observed, focused on what the matchers looked at:
  * status and media type, the JSON-RPC outcome, and the values at the
- * pointers and headers the matchers name.
+ * pointers and headers the matchers name. Matchers that test captured
+ * values only are answered with those values (`captured sessionId:
+ * absent`), not with the last exchange, which is not their evidence.
  */
 export function describeObservation(o: Observation, looked: Matcher[] = []): string {
+  if (looked.length > 0 && looked.every(capturedOnly)) {
+    const names = new Set<string>();
+    looked.forEach((m) => capturedNames(m, names));
+    return [...names].map((n) => `captured ${n}: ${o.captures[n] === undefined ? 'absent' : short(o.captures[n])}`).join('; ');
+  }
   const pointers = new Set<string>();
   const headers = new Set<string>();
   looked.forEach((m) => pointersOf(m, pointers, headers));
