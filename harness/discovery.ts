@@ -14,7 +14,7 @@ import type { Agent } from 'undici';
 import type { ExchangeRecord } from './model.js';
 import { exchange, type ExchangeLimits } from './http.js';
 import { subjectOf } from './subject.js';
-import { buildRequest } from './runner.js';
+import { buildRequest, redactExtraHeaders } from './runner.js';
 import { SESSION_ERA_HTTP_VERSIONS } from './versions.js';
 
 /**
@@ -105,6 +105,7 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
       opts.headers,
     );
     const ex = await exchange(opts.agent, req, { kind: 'response', awaitId: req.awaitId }, opts.limits, exchanges.length, 'discovery', opts.signal);
+    redactExtraHeaders(ex.record.request.headers, opts.headers);
     exchanges.push(ex.record);
     const res = ex.record.response;
     const subject = subjectOf(ex, req.awaitId) as { result?: { protocolVersion?: unknown; serverInfo?: unknown } } | undefined;

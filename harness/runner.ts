@@ -54,8 +54,8 @@ export interface RunnerContext {
 /** What a `--header` value is replaced with in transcripts. */
 export const REDACTED = '(redacted: --header)';
 
-/** Replaces, in a recorded request, the values of the run's extra headers that went out unchanged. */
-function redactExtraHeaders(recorded: Record<string, string>, extra: Record<string, string> | undefined): void {
+/** Replaces, in a recorded request, the values of the run's extra headers (`--header`) that went out unchanged, by {@link REDACTED}. */
+export function redactExtraHeaders(recorded: Record<string, string>, extra: Record<string, string> | undefined): void {
   if (!extra) return;
   for (const [name, value] of Object.entries(extra))
     for (const k of Object.keys(recorded)) if (k.toLowerCase() === name.toLowerCase() && recorded[k] === value) recorded[k] = REDACTED;
