@@ -139,6 +139,8 @@ describe('response ids', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        // DELETEs (discovery and the end of each scenario end their sessions) carry no body.
+        if (!body) return void res.writeHead(200).end();
         const id = JSON.parse(body).id;
         res.writeHead(200, { 'Content-Type': 'application/json', 'Mcp-Session-Id': 'abc' });
         res.end(JSON.stringify({ jsonrpc: '2.0', id: typeof id === 'number' ? id + 100 : 'other', result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 'x', version: '1' } } }));
