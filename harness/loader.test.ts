@@ -309,6 +309,13 @@ describe('scenario errors are located and named', () => {
     const withGuardAfterPass = (verdict: string) =>
       edit({ 25: ['      - when: { status: 404 }', `        record: { second-check: ${verdict} }`, '        reason: gone', BASE_LINES[24]!] });
 
+    it('a GET step, or a probe that opens GET streams, needs holds: [get-stream] on the scenario', () => {
+      expectError(edit({ 18: ['    http:', '      method: GET', '      windowMs: 100'], 19: [] }), 19, 15, 'this step sends a GET, which may open the server\'s GET stream: declare "holds: [get-stream]"');
+      expectError(edit({ 18: '    probe: get-stream-requests', 19: [] }), 18, 12, 'probe get-stream-requests opens GET streams: declare "holds: [get-stream]"');
+      const held = load(edit({ 3: [BASE_LINES[2]!, 'holds: [get-stream]'], 18: ['    http:', '      method: GET', '      windowMs: 100'], 19: [] }));
+      expect(held.holds).toEqual(['get-stream']);
+    });
+
     it('a not-applicable guard after a pass for the same check is rejected where the guard records it', () => {
       const e = expectError(withGuardAfterPass('not-applicable'), 26, 33, 'guard after a pass: this rung records "not-applicable" for "second-check"');
       expect(e.problem).toContain('the rung at line 23 already records "pass" for it');

@@ -401,6 +401,13 @@ export function loadScenario(
     seenIds.add(s.id);
     if (s.probe && !PROBES[s.probe])
       fail(sp, [...s._path, 'probe'], `unknown probe "${s.probe}" (known: ${Object.keys(PROBES).join(', ')})`);
+    // A step that opens a GET stream holds it: the scenario must say so, or the scheduler would overlap it with another holder.
+    if (!raw.holds?.includes('get-stream')) {
+      if (s.http?.method === 'GET')
+        fail(sp, [...s._path, 'http', 'method'], 'this step sends a GET, which may open the server\'s GET stream: declare "holds: [get-stream]" on the scenario');
+      if (s.probe && PROBES[s.probe]?.holds?.includes('get-stream'))
+        fail(sp, [...s._path, 'probe'], `probe ${s.probe} opens GET streams: declare "holds: [get-stream]" on the scenario`);
+    }
     // Variables must be captured by an earlier step (or by this step, for its own ladders).
     const used = referencedVariables({ http: s.http, with: s.with, wait: s.wait });
     for (const v of used)

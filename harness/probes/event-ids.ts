@@ -26,6 +26,7 @@ export function repeatedIds(ids: string[]): string[] {
 
 export const eventIdsProbe: Probe = {
   description: 'Reads the GET stream and two POST answer streams of one session at once and reports their SSE event ids',
+  holds: ['get-stream'],
   async run(ctx) {
     const sessionId = String(ctx.params.sessionId ?? '');
     const version = String(ctx.params.protocolVersion ?? '');

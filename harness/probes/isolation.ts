@@ -91,6 +91,7 @@ export function streamsState(
 /** The `session-isolation` probe (see the module docstring for parameters and output). */
 export const sessionIsolationProbe: Probe = {
   description: 'Opens a second session and checks that notifications, DELETE and echoed session IDs stay within their session',
+  holds: ['get-stream'],
   async run(ctx) {
     const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
     const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);

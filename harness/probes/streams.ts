@@ -60,6 +60,7 @@ function describeGet(o: { getStatus: number | null; getMediaType: string | null 
  */
 export const getStreamDeleteProbe: Probe = {
   description: 'Opens the session GET stream, sends DELETE while watching it, and reports whether the stream ended',
+  holds: ['get-stream'],
   async run(ctx) {
     const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
     const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);
@@ -143,6 +144,7 @@ export const getStreamDeleteProbe: Probe = {
  */
 export const getStreamRequestsProbe: Probe = {
   description: 'Opens the session GET stream, sends requests on POSTs while watching it, and reports responses seen on the GET stream',
+  holds: ['get-stream'],
   async run(ctx) {
     const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
     const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);

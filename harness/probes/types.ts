@@ -1,6 +1,6 @@
 /** The contract between the runner and a named probe. */
 import type { Exchange, ExchangeWatch } from '../http.js';
-import type { HttpRequestSpec } from '../scenario-types.js';
+import type { HttpRequestSpec, ScenarioResource } from '../scenario-types.js';
 import type { ExchangeRecord } from '../model.js';
 
 /** What a probe may do: send requests built like an `http` step's, and read its parameters. */
@@ -40,6 +40,8 @@ export interface ProbeOutput {
 /** A named probe: what cannot be declared in YAML (statistics over many exchanges, concurrency). */
 export interface Probe {
   description: string;
+  /** Server resources the probe holds while it runs (`get-stream` when it opens GET streams); a scenario using it must declare them in `holds`. */
+  holds?: ScenarioResource[];
   /**
    * Runs the probe. Target misbehaviour is reported in the output, never thrown.
    * @returns output, or `error` when the probe could not decide (e.g. every exchange timed out)
