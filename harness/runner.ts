@@ -20,6 +20,7 @@ import { badVerdictFor, capVerdict } from './loader.js';
 import { inRange, VERSION_HEADER_SINCE } from './versions.js';
 import { PROBES } from './probes/index.js';
 import { unsupportedSentence, type RevisionSupport } from './discovery.js';
+import { sleep } from './sleep.js';
 
 /** What a scenario run needs from the run around it. */
 export interface RunnerContext {
@@ -108,19 +109,6 @@ class SessionLedger {
 /** Longest `wait` step (ms). */
 const MAX_WAIT_MS = 600_000;
 
-/** Sleeps `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Everything one scenario run produced. */
 export interface ScenarioOutcome {

@@ -65,6 +65,7 @@ import type { ExchangeRecord } from '../model.js';
 import type { Probe, ProbeContext, ProbeOutput } from './types.js';
 import { analyseSessionIds } from './id-analysis.js';
 import { intParam } from './params.js';
+import { sleep } from '../sleep.js';
 
 /** Largest `count`. */
 export const MAX_SESSIONS = 1024;
@@ -116,18 +117,6 @@ interface SampleParams {
   budgetMs: number;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Takes the sample (see the module comment for the load policy).

@@ -55,10 +55,8 @@ export interface WatchedStream {
   waitFor(pred: (messages: TimedMessage[]) => boolean, ms: number): Promise<boolean>;
 }
 
-/** Resolves after `ms` (or at once for `ms <= 0`). */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
-}
+/** Resolves after `ms` (or at once for `ms <= 0`); see `../sleep.ts`. */
+export { sleep } from '../sleep.js';
 
 /**
  * Opens `spec` (typically `{ method: 'GET', windowMs }`) as a watched stream.
