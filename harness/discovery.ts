@@ -49,6 +49,11 @@ export interface Discovery {
   initializeLatencyMs?: number;
   /** `serverInfo` of the first InitializeResult. */
   serverInfo?: Record<string, unknown>;
+  /**
+   * Whether the answered initializes issued an `Mcp-Session-Id`: `issued` (every one did: GET streams are
+   * per session), `none` (none did: a stateless server, whose GET stream is the server's), `unknown`.
+   */
+  sessionIds: 'issued' | 'none' | 'unknown';
   /** The initialize exchanges (and only them; the DELETEs that end their sessions are not kept). */
   exchanges: ExchangeRecord[];
 }
@@ -139,12 +144,16 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
     const req = buildRequest({ method: 'DELETE', preset: 'none', headers }, opts.url, {}, () => ++id, opts.headers);
     await exchange(opts.agent, req, { kind: 'response' }, { ...opts.limits, timeoutMs: Math.min(opts.limits.timeoutMs, 2_000) }, -1, 'discovery', opts.signal);
   }
+  const answered = exchanges.filter((r) => r.response && r.response.status >= 200 && r.response.status < 300 && !r.error);
+  const issued = answered.filter((r) => r.response!.headers['mcp-session-id'] !== undefined).length;
+  const sessionIds = answered.length === 0 ? 'unknown' : issued === answered.length ? 'issued' : issued === 0 ? 'none' : 'unknown';
   const latencies = revisions.flatMap((r) => (r.latencyMs !== undefined ? [r.latencyMs] : [])).sort((a, b) => a - b);
   return {
     revisions,
     negotiated: revisions.filter((r) => r.support === 'supported').map((r) => r.requested).sort(),
     ...(latencies.length ? { initializeLatencyMs: latencies[Math.floor(latencies.length / 2)]! } : {}),
     ...(serverInfo ? { serverInfo } : {}),
+    sessionIds,
     exchanges,
   };
 }

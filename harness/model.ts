@@ -182,6 +182,8 @@ export interface RunDiscovery {
   initializeLatencyMs?: number;
   /** Revisions under test that the server does not negotiate: judged only by the version-negotiation scenarios, every other check `not-applicable` (`version-not-supported-by-server`). */
   notNegotiated: string[];
+  /** Whether discovery's initializes issued an `Mcp-Session-Id` (`issued`: GET streams are per session, so scenarios holding one never share it; `none`: a stateless server, whose one GET stream holders take in turn; `unknown`). */
+  sessionIds: 'issued' | 'none' | 'unknown';
   /** How the revisions under test were chosen: `requested` (`--protocol-version`), `newest-negotiated`, or `default` (2025-11-25: nothing was negotiated). */
   versionsChosen: 'requested' | 'newest-negotiated' | 'default';
   /** The discovery initialize exchanges. */

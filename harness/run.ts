@@ -69,13 +69,18 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
       ...(d.initializeLatencyMs !== undefined ? { initializeLatencyMs: d.initializeLatencyMs } : {}),
       notNegotiated: versions.filter((v) => supportOf(d, v).support === 'not-supported'),
       versionsChosen: opts.versions ? 'requested' : d.negotiated.length ? 'newest-negotiated' : 'default',
+      sessionIds: d.sessionIds,
       exchanges: d.exchanges,
     };
     opts.onDiscovered?.(discovery, versions);
     if (d.serverInfo && !opts.target.serverInfo) opts.target = { ...opts.target, serverInfo: d.serverInfo };
     const shared = new Map<string, Promise<unknown>>();
     const jobs = versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
-    const done = await runScheduled(jobs, opts.concurrency, ({ s }) => s.holds ?? [], async ({ s, v }) => {
+    // A server that issues session IDs keeps a GET stream per session: each scenario holds its own sessions' streams,
+    // so `get-stream` holders need not take turns. Without session IDs (or when unsure) the stream is the server's.
+    const perSessionStreams = d.sessionIds === 'issued';
+    const resourcesOf = ({ s }: { s: Scenario }) => (s.holds ?? []).filter((r) => !(r === 'get-stream' && perSessionStreams));
+    const done = await runScheduled(jobs, opts.concurrency, resourcesOf, async ({ s, v }) => {
       const o = await runScenario(s, {
         agent,
         url: opts.url,
