@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two test files at once (vitest's default on 2 cores is one): most tests wait on loopback servers, not the CPU.
+    maxWorkers: 2,
   },
 });
