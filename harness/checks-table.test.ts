@@ -6,7 +6,7 @@ import { loadSuite } from './loader.js';
 import { PACKAGE_ROOT, SUITES_DIR } from './paths.js';
 
 describe('README checks table', () => {
-  it('matches the scenarios (regenerate with node dist/harness/checks-table.js)', () => {
+  it('matches the scenarios (regenerate with npm run gen)', () => {
     const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
     const m = /<!-- checks:begin -->\n([\s\S]*?)\n<!-- checks:end -->/.exec(readme);
     expect(m, 'README has the checks markers').not.toBeNull();

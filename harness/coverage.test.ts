@@ -291,7 +291,7 @@ describe('the project', () => {
     ).toEqual([]);
   });
 
-  it('docs/coverage.md matches the catalog, scenarios and exclusions (regenerate: node dist/harness/coverage.js > docs/coverage.md)', () => {
+  it('docs/coverage.md matches the catalog, scenarios and exclusions (regenerate with npm run gen)', () => {
     expect(readFileSync(join(PACKAGE_ROOT, 'docs', 'coverage.md'), 'utf8')).toBe(`${coverageDocument(bundledCoverage())}\n`);
   });
 });

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `npm run gen` (first half): rewrites every generated document of the
+ * project from the scenarios and the catalog — the README checks table
+ * (between `<!-- checks:begin -->` and `<!-- checks:end -->`) and
+ * `docs/coverage.md`. The tests fail when either is stale. (`npm run gen`
+ * then updates the verdict snapshots with vitest.)
+ *
+ * Exit codes: 0 written (or already current); 2 the README markers are
+ * missing, or a scenario, catalog or exclusion file is invalid (named
+ * file:line:col).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checksTable } from './checks-table.js';
+import { bundledCoverage, coverageDocument } from './coverage.js';
+import { loadSuite } from './loader.js';
+import { PACKAGE_ROOT, SUITES_DIR } from './paths.js';
+import { isEntryModule } from './entry.js';
+
+/** The README text with its checks table replaced; throws when the markers are missing. */
+export function withChecksTable(readme: string, table: string): string {
+  const re = /(<!-- checks:begin -->\n)[\s\S]*?(\n<!-- checks:end -->)/;
+  if (!re.test(readme)) throw new Error('README.md has no <!-- checks:begin --> … <!-- checks:end --> markers');
+  return readme.replace(re, (_m, a: string, b: string) => `${a}${table}${b}`);
+}
+
+/** Writes `path` when its text differs; returns whether it did. */
+function writeIfChanged(path: string, text: string): boolean {
+  let old: string | undefined;
+  try {
+    old = readFileSync(path, 'utf8');
+  } catch {
+    old = undefined;
+  }
+  if (old === text) return false;
+  writeFileSync(path, text);
+  return true;
+}
+
+/**
+ * Regenerates the README checks table and `docs/coverage.md` under `root`.
+ * @returns the files rewritten (relative to `root`)
+ */
+export function generate(root: string = PACKAGE_ROOT): string[] {
+  const written: string[] = [];
+  const readmePath = join(root, 'README.md');
+  if (writeIfChanged(readmePath, withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(loadSuite(SUITES_DIR))))) written.push('README.md');
+  if (writeIfChanged(join(root, 'docs', 'coverage.md'), `${coverageDocument(bundledCoverage())}\n`)) written.push('docs/coverage.md');
+  return written;
+}
+
+if (isEntryModule(import.meta.url)) {
+  try {
+    const written = generate();
+    process.stdout.write(written.length ? `rewrote ${written.join(', ')}\n` : 'generated documents are current\n');
+  } catch (e) {
+    process.stderr.write(`gen: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
