@@ -14,7 +14,7 @@ import type { Agent } from 'undici';
 import type { ExchangeRecord } from './model.js';
 import { exchange, type ExchangeLimits } from './http.js';
 import { subjectOf } from './subject.js';
-import { buildRequest, redactExtraHeaders } from './runner.js';
+import { buildRequest, redactExtraHeaders } from './request.js';
 import { SESSION_ERA_HTTP_VERSIONS } from './versions.js';
 
 /**

@@ -19,6 +19,7 @@ import { referencedVariables, BUILTIN_VARIABLES } from './interpolate.js';
 import { SCHEMAS_DIR } from './paths.js';
 import { PROBES } from './probes/index.js';
 import { isVersionString } from './versions.js';
+import { MAX_BAD, SEVERITY } from './verdict-policy.js';
 
 /** A scenario file problem, located in its source. */
 export class ScenarioError extends Error {
@@ -33,29 +34,7 @@ export class ScenarioError extends Error {
   }
 }
 
-/** Most severe verdict a check of each level may yield. */
-const MAX_BAD: Record<Level, Verdict> = {
-  MUST: 'fail',
-  'MUST NOT': 'fail',
-  SHOULD: 'warn',
-  'SHOULD NOT': 'warn',
-  MAY: 'info',
-  INFO: 'info',
-};
-const SEVERITY: Record<string, number> = { info: 1, warn: 2, fail: 3 };
-
-/** Verdict a violated check of `level` gets: MUST → fail, SHOULD → warn, MAY/INFO → info. */
-export function badVerdictFor(level: Level): Verdict {
-  return MAX_BAD[level];
-}
-
-/** Caps `verdict` at what `level` allows (a `fail` recorded on a SHOULD check becomes `warn`). */
-export function capVerdict(verdict: Verdict, level: Level): Verdict {
-  const cap = MAX_BAD[level];
-  const s = SEVERITY[verdict];
-  if (s !== undefined && s > (SEVERITY[cap] ?? 0)) return cap;
-  return verdict;
-}
+export { badVerdictFor, capVerdict } from './verdict-policy.js';
 
 let validators: { scenario: ValidateFunction; macro: ValidateFunction } | undefined;
 function getValidators() {

@@ -1,6 +1,8 @@
 /**
- * Runs one scenario at one protocol version against a Streamable HTTP
- * endpoint and decides its checks.
+ * Runs one scenario at one protocol version and decides its checks. The
+ * runner speaks to the target only through a `ScenarioTransport`
+ * (`transport.ts`; Streamable HTTP by default), so its step semantics can be
+ * tested against a fake one.
  *
  * Per step, in order: send (or run the probe) → if the exchange broke and no
  * outcome names `transportError`, every pending check is `error` and the
@@ -12,15 +14,19 @@
 import type { Agent } from 'undici';
 import type { CheckResult, ExchangeRecord, Level, ScenarioRun, ScenarioStatus, Verdict } from './model.js';
 import type { CheckDecl, HttpRequestSpec, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
-import { exchange, type Exchange, type ExchangeLimits, type ExchangeWatch, type ReadMode } from './http.js';
+import type { Exchange, ExchangeLimits, ExchangeWatch } from './http.js';
 import { subjectOf } from './subject.js';
 import { interpolate, UnknownVariableError } from './interpolate.js';
 import { describeMatcher, describeObservation, matches, resolvePointer, type Observation } from './match.js';
-import { badVerdictFor, capVerdict } from './loader.js';
-import { inRange, VERSION_HEADER_SINCE } from './versions.js';
+import { badVerdictFor, capVerdict } from './verdict-policy.js';
+import { inRange } from './versions.js';
 import { PROBES } from './probes/index.js';
 import { unsupportedSentence, type RevisionSupport } from './discovery.js';
+import { streamableHttpTransport } from './streamable-http.js';
+import type { ScenarioTransport, Sent } from './transport.js';
 import { sleep } from './sleep.js';
+
+export { buildRequest, REDACTED, redactExtraHeaders } from './request.js';
 
 /** What a scenario run needs from the run around it. */
 export interface RunnerContext {
@@ -50,17 +56,24 @@ export interface RunnerContext {
    * promise here under a key of its choosing.
    */
   shared?: Map<string, Promise<unknown>>;
+  /** The transport of each scenario run (default: Streamable HTTP to `url` through `agent`); tests pass fakes. */
+  transport?: TransportFactory;
 }
 
-/** What a `--header` value is replaced with in transcripts. */
-export const REDACTED = '(redacted: --header)';
+/** Makes the transport of one scenario run. */
+export type TransportFactory = (scenario: Scenario, ctx: RunnerContext) => ScenarioTransport;
 
-/** Replaces, in a recorded request, the values of the run's extra headers (`--header`) that went out unchanged, by {@link REDACTED}. */
-export function redactExtraHeaders(recorded: Record<string, string>, extra: Record<string, string> | undefined): void {
-  if (!extra) return;
-  for (const [name, value] of Object.entries(extra))
-    for (const k of Object.keys(recorded)) if (k.toLowerCase() === name.toLowerCase() && recorded[k] === value) recorded[k] = REDACTED;
-}
+/** Streamable HTTP to `ctx.url` through `ctx.agent`. */
+const defaultTransport: TransportFactory = (scenario, ctx) =>
+  streamableHttpTransport({
+    agent: ctx.agent,
+    url: ctx.url,
+    limits: ctx.limits,
+    ...(ctx.headers ? { headers: ctx.headers } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    holdsGetStream: scenario.holds?.includes('get-stream') === true,
+    protocolVersion: ctx.protocolVersion,
+  });
 
 /** Values of the run options scenarios read (`--session-ttl`, `--session-samples`, `--check-host`). */
 export interface RunOptionVariables {
@@ -74,37 +87,6 @@ export interface RunOptionVariables {
 
 /** Defaults of the run option variables. */
 export const DEFAULT_RUN_OPTIONS: Required<Omit<RunOptionVariables, 'sessionTtlMs'>> = { sessionSamples: 256, checkHost: false };
-
-/** Waits (ms) before sending a GET again that got 409 right after the scenario's previous GET stream ended (about 1.5 s in all). */
-const GET_RELEASE_BACKOFF_MS = [25, 50, 100, 200, 400, 800];
-
-/** Deadline (ms) of each DELETE that ends a scenario's leftover sessions. */
-const CLEANUP_TIMEOUT_MS = 2_000;
-
-/**
- * The sessions one scenario run was issued (`Mcp-Session-Id` on an answer)
- * and the ones it ended or tried to end itself (a DELETE carrying the ID).
- * A DELETE answered 405 means the server lets no client end sessions.
- */
-class SessionLedger {
-  private issued = new Set<string>();
-  private ended = new Set<string>();
-  private deleteRefused = false;
-  /** Notes what one finished exchange issued or ended. */
-  observe(rec: ExchangeRecord): void {
-    const sent = Object.entries(rec.request.headers).find(([k]) => k.toLowerCase() === 'mcp-session-id')?.[1];
-    if (rec.request.method === 'DELETE' && sent !== undefined) {
-      this.ended.add(sent);
-      if (rec.response?.status === 405) this.deleteRefused = true;
-    }
-    const got = rec.response?.headers['mcp-session-id'];
-    if (got && rec.response!.status >= 200 && rec.response!.status < 300 && got !== sent) this.issued.add(got);
-  }
-  /** Issued sessions not yet ended, unless the server refuses DELETE. */
-  unended(): string[] {
-    return this.deleteRefused ? [] : [...this.issued].filter((id) => !this.ended.has(id));
-  }
-}
 
 /** Longest `wait` step (ms). */
 const MAX_WAIT_MS = 600_000;
@@ -143,63 +125,6 @@ export function levelAt(c: CheckDecl, version: string): Level {
   return c.escalate && version >= c.escalate.from ? c.escalate.level : c.level;
 }
 
-function setHeader(h: Record<string, string>, name: string, value: string | null): void {
-  for (const k of Object.keys(h)) if (k.toLowerCase() === name.toLowerCase()) delete h[k];
-  if (value !== null) h[name] = value;
-}
-
-/**
- * Builds the request of an `http` step (or a probe's request): presets, then
- * the run's extra headers (`--header`, on every request whatever the preset),
- * then the step's headers, then the body.
- * @param extraHeaders headers added to every request (names as given)
- * @returns the request and the JSON-RPC id to wait for (undefined for notifications and raw bodies)
- */
-export function buildRequest(
-  spec: HttpRequestSpec,
-  url: string,
-  vars: Record<string, unknown>,
-  nextId: () => number,
-  extraHeaders: Record<string, string> = {},
-): { method: string; url: string; headers: Record<string, string>; body?: string; awaitId?: string | number | null } {
-  const method = spec.method ?? 'POST';
-  const preset = spec.preset ?? 'session';
-  const headers: Record<string, string> = {};
-  const hasBody = spec.jsonrpc !== undefined || spec.json !== undefined || spec.body !== undefined;
-  if (preset !== 'none') {
-    if (method === 'POST' || hasBody) {
-      headers['Content-Type'] = 'application/json';
-      headers['Accept'] = 'application/json, text/event-stream';
-    } else if (method === 'GET') {
-      headers['Accept'] = 'text/event-stream';
-    }
-  }
-  if (preset === 'session') {
-    if (typeof vars.sessionId === 'string' && vars.sessionId !== '') headers['Mcp-Session-Id'] = vars.sessionId;
-    const nv = vars.negotiatedVersion;
-    if (typeof nv === 'string' && nv >= VERSION_HEADER_SINCE) headers['MCP-Protocol-Version'] = nv;
-  }
-  for (const [k, v] of Object.entries(extraHeaders)) setHeader(headers, k, v);
-  for (const [k, v] of Object.entries(interpolate(spec.headers ?? {}, vars))) setHeader(headers, k, v === null ? null : String(v));
-  let body: string | undefined;
-  let awaitId: string | number | null | undefined;
-  if (spec.jsonrpc) {
-    const j = spec.jsonrpc;
-    const msg: Record<string, unknown> = { jsonrpc: '2.0' };
-    if (!j.notification) {
-      awaitId = 'id' in j ? (j.id as string | number | null) : nextId();
-      msg.id = awaitId;
-    }
-    msg.method = j.method;
-    if (j.params !== undefined) msg.params = interpolate(j.params, vars);
-    body = JSON.stringify(msg);
-  } else if (spec.json !== undefined) {
-    body = JSON.stringify(interpolate(spec.json, vars));
-  } else if (spec.body !== undefined) {
-    body = interpolate(spec.body, vars);
-  }
-  return { method, url, headers, ...(body !== undefined ? { body } : {}), ...(awaitId !== undefined ? { awaitId } : {}) };
-}
 
 function collectMatchers(step: Step): Matcher[] {
   return [
@@ -276,66 +201,17 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     status = 'not-applicable';
   }
 
-  const sessions = new SessionLedger();
-  let getsInFlight = 0;
-  const holdsGetStream = scenario.holds?.includes('get-stream') === true;
+  const transport = (ctx.transport ?? defaultTransport)(scenario, ctx);
   const keep = (rec: ExchangeRecord) => {
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     rec.seq = transcript.length;
     transcript.push(rec);
   };
-  const send = async (
-    spec: HttpRequestSpec,
-    stepId: string,
-    record: boolean,
-    watch?: ExchangeWatch,
-  ): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
-    const req = buildRequest(spec, ctx.url, vars, nextId, ctx.headers);
-    const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
-    const isGet = req.method === 'GET';
-    // A GET sent while this run holds the server's GET stream (`holds: [get-stream]`: no other scenario
-    // has one open) and has no other GET open itself: a 409 to it can only mean the server is still
-    // releasing a stream that just closed (this scenario's or the previous holder's).
-    const reopens = isGet && getsInFlight === 0 && holdsGetStream;
-    if (isGet) getsInFlight++;
-    let ex: Exchange;
-    try {
-      // A server that allows one GET stream may answer 409 for a moment after the previous one closed:
-      // wait (bounded) until it has let the first go, so that moment never decides a verdict. A 409 that
-      // will be retried is hidden from the step's watch (a probe reacting to it would stop too early).
-      const delays = reopens ? [...GET_RELEASE_BACKOFF_MS] : [];
-      for (;;) {
-        const retryOn409 = delays.length > 0 && !ctx.signal?.aborted;
-        let hidden = false;
-        const w: ExchangeWatch | undefined =
-          watch && retryOn409
-            ? {
-                ...watch,
-                onHead: (status, headers) => {
-                  if (status === 409) hidden = true;
-                  else watch.onHead?.(status, headers);
-                },
-                onMessage: (m) => {
-                  if (!hidden) watch.onMessage?.(m);
-                },
-              }
-            : watch;
-        ex = await exchange(ctx.agent, req, read, ctx.limits, -1, stepId, ctx.signal, w);
-        if (!retryOn409 || ex.record.response?.status !== 409) break;
-        const delayMs = delays.shift()!;
-        ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}409 while no other GET of the run was open (the server may still be releasing a stream that just closed): sent again after ${delayMs} ms (not judged)`;
-        redactExtraHeaders(ex.record.request.headers, ctx.headers);
-        if (record) keep(ex.record);
-        await sleep(delayMs, ctx.signal);
-      }
-    } finally {
-      if (isGet) getsInFlight--;
-    }
-    sessions.observe(ex.record);
-    redactExtraHeaders(ex.record.request.headers, ctx.headers);
-    if (record) keep(ex.record);
-    return { ex, awaitId: req.awaitId };
-  };
+  const send = (spec: HttpRequestSpec, stepId: string, record: boolean, watch?: ExchangeWatch): Promise<Sent> =>
+    transport.http(spec, { stepId, vars, nextId, ...(watch ? { watch } : {}), ...(record ? { keep: (ex: Exchange) => keep(ex.record) } : {}) }).then((sent) => {
+      if (record) keep(sent.ex.record);
+      return sent;
+    });
 
   for (const step of scenario.steps) {
     if (pending().length === 0) break;
@@ -461,21 +337,8 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     }
   }
   decideRest('error', { reason: 'not-decided', observed: 'no step decided this check (scenario bug)' });
-  // End the sessions this run opened and did not end itself, so that they hold nothing on the server
-  // (a server may cap live sessions). After every verdict; never judged, never in the transcript.
-  if (!ctx.signal?.aborted) {
-    const open = sessions.unended();
-    if (open.length) {
-      const nv = typeof vars.negotiatedVersion === 'string' ? vars.negotiatedVersion : version;
-      const headers: Record<string, string> = nv >= VERSION_HEADER_SINCE ? { 'MCP-Protocol-Version': nv } : {};
-      const limits = { ...ctx.limits, timeoutMs: Math.min(ctx.limits.timeoutMs, CLEANUP_TIMEOUT_MS) };
-      await Promise.all(
-        open.map((id) =>
-          exchange(ctx.agent, buildRequest({ method: 'DELETE', preset: 'none', headers: { ...headers, 'Mcp-Session-Id': id } }, ctx.url, {}, nextId, ctx.headers), { kind: 'response' }, limits, -1, 'cleanup', ctx.signal),
-        ),
-      );
-    }
-  }
+  // End what the run left open (its sessions), after every verdict; never judged, never in the transcript.
+  if (!ctx.signal?.aborted) await transport.close(vars);
 
   const checks: CheckResult[] = scenario.checks.map((c) => {
     const st = states.get(c.id)!;

@@ -107,13 +107,23 @@ export interface HttpRequestSpec {
   /** Extra headers, names sent as written; `null` removes a preset header (case-insensitively). */
   headers?: Record<string, string | null>;
   /** A JSON-RPC message built by the harness (id auto-assigned unless given). */
-  jsonrpc?: { method: string; params?: unknown; id?: string | number | null; notification?: boolean };
+  jsonrpc?: JsonRpcSpec;
   /** Any JSON body (e.g. a batch). */
   json?: unknown;
   /** A raw body string, sent byte for byte (e.g. malformed JSON). */
   body?: string;
   /** Read the answer for this many ms and stop (for GET streams); absent = read the response. */
   windowMs?: number;
+}
+
+/** A JSON-RPC request or notification as a step writes it: the harness adds `jsonrpc: "2.0"` and, for a request, an id (unless given). */
+export interface JsonRpcSpec {
+  method: string;
+  params?: unknown;
+  /** The request id to send (default: the run's next number); `null` sends a null id. */
+  id?: string | number | null;
+  /** True: a notification (no id, no answer awaited). */
+  notification?: boolean;
 }
 
 /** A step after macro expansion. At most one of `http`, `probe`, `wait`; with none, it judges the previous observation. */
