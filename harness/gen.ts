@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /**
  * `npm run gen` (first half): rewrites every generated document of the
- * project from the scenarios and the catalog — the README checks table
- * (between `<!-- checks:begin -->` and `<!-- checks:end -->`) and
- * `docs/coverage.md`. The tests fail when either is stale. (`npm run gen`
- * then updates the verdict snapshots with vitest.)
+ * project from the scenarios and the catalogs — the README checks table
+ * (between `<!-- checks:begin -->` and `<!-- checks:end -->`), the README
+ * reason-code table (between `<!-- reasons:begin -->` and
+ * `<!-- reasons:end -->`, from `suites/_catalog/reasons.yaml`),
+ * `schemas/reasons.schema.json` (the enum of reason codes the scenario
+ * schema accepts) and `docs/coverage.md`. The tests fail when any is stale.
+ * (`npm run gen` then updates the verdict snapshots with vitest.)
  *
  * Exit codes: 0 written (or already current); 2 the README markers are
  * missing, or a scenario, catalog or exclusion file is invalid (named
@@ -17,12 +20,24 @@ import { bundledCoverage, coverageDocument } from './coverage.js';
 import { loadSuite } from './loader.js';
 import { PACKAGE_ROOT, SUITES_DIR } from './paths.js';
 import { isEntryModule } from './entry.js';
+import { loadReasonCatalog, reasonsSchemaText, reasonsTable } from './reasons.js';
 
 /** The README text with its checks table replaced; throws when the markers are missing. */
 export function withChecksTable(readme: string, table: string): string {
   const re = /(<!-- checks:begin -->\n)[\s\S]*?(\n<!-- checks:end -->)/;
   if (!re.test(readme)) throw new Error('README.md has no <!-- checks:begin --> … <!-- checks:end --> markers');
   return readme.replace(re, (_m, a: string, b: string) => `${a}${table}${b}`);
+}
+
+/**
+ * The README text with the section between `<!-- NAME:begin -->` and
+ * `<!-- NAME:end -->` (each on a line of its own) replaced by `text`.
+ * @throws Error when the markers are missing
+ */
+export function withSection(readme: string, name: string, text: string): string {
+  const re = new RegExp(`(<!-- ${name}:begin -->\\n)[\\s\\S]*?(\\n<!-- ${name}:end -->)`);
+  if (!re.test(readme)) throw new Error(`README.md has no <!-- ${name}:begin --> … <!-- ${name}:end --> markers`);
+  return readme.replace(re, (_m, a: string, b: string) => `${a}${text}${b}`);
 }
 
 /** Writes `path` when its text differs; returns whether it did. */
@@ -39,13 +54,19 @@ function writeIfChanged(path: string, text: string): boolean {
 }
 
 /**
- * Regenerates the README checks table and `docs/coverage.md` under `root`.
+ * Regenerates the README checks and reason tables, `schemas/reasons.schema.json`
+ * and `docs/coverage.md` under `root` (the reason catalog and the suite are
+ * always the bundled ones).
  * @returns the files rewritten (relative to `root`)
  */
 export function generate(root: string = PACKAGE_ROOT): string[] {
   const written: string[] = [];
   const readmePath = join(root, 'README.md');
-  if (writeIfChanged(readmePath, withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(loadSuite(SUITES_DIR))))) written.push('README.md');
+  const reasons = loadReasonCatalog();
+  // The reason enum first: the suite loads against it.
+  if (writeIfChanged(join(root, 'schemas', 'reasons.schema.json'), reasonsSchemaText(reasons))) written.push('schemas/reasons.schema.json');
+  const readme = withSection(withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(loadSuite(SUITES_DIR))), 'reasons', reasonsTable(reasons));
+  if (writeIfChanged(readmePath, readme)) written.push('README.md');
   if (writeIfChanged(join(root, 'docs', 'coverage.md'), `${coverageDocument(bundledCoverage())}\n`)) written.push('docs/coverage.md');
   return written;
 }
