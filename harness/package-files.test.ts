@@ -1,0 +1,51 @@
+/**
+ * The published package holds what a user runs — the CLI and every module it
+ * imports, the reference server (a run without a target needs it), the
+ * suites and schemas — and none of the project's test helpers.
+ */
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { PACKAGE_ROOT } from './paths.js';
+
+/** Files `npm pack` would publish (paths relative to the package root). */
+function packed(): Set<string> {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  return new Set((JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path));
+}
+
+/** Every local module `entry` imports, transitively (static and dynamic `import` of relative specifiers). */
+function localImports(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = resolve(dirname(file), m[1]!);
+      if (existsSync(target)) todo.push(target);
+    }
+  }
+  return new Set([...seen].map((f) => relative(PACKAGE_ROOT, f)));
+}
+
+describe('published package', () => {
+  const files = packed();
+
+  it('holds the CLI, the reference server and everything they import, and the bundled suites and schemas', () => {
+    const needed = new Set([...localImports(join(PACKAGE_ROOT, 'dist/harness/cli.js')), ...localImports(join(PACKAGE_ROOT, 'dist/fixtures/reference-server.js'))]);
+    expect(needed.size).toBeGreaterThan(30);
+    expect([...needed].filter((f) => !files.has(f))).toEqual([]);
+    expect(files.has('suites/_catalog/requirements.yaml')).toBe(true);
+    expect(files.has('schemas/scenario.schema.json')).toBe(true);
+  });
+
+  it('leaves out test files and test helpers', () => {
+    const helpers = ['dist/fixtures/harness-run.js', 'dist/fixtures/real-servers.js', 'dist/fixtures/hostile-server.js', 'dist/harness/cli-process.js', 'dist/bench/bench.js'];
+    expect(helpers.filter((f) => files.has(f))).toEqual([]);
+    expect([...files].filter((f) => /\.test\.(js|ts)/.test(f))).toEqual([]);
+  });
+});
