@@ -38,7 +38,7 @@ const BASE_LINES = [
   /*  5 */ '  - id: first-check',
   /*  6 */ '    title: First check',
   /*  7 */ '    level: MUST',
-  /*  8 */ '    requirements: [HTTP-SESS-005]',
+  /*  8 */ '    requirements: [HTTP-SESS-006]',
   /*  9 */ '    spec: basic/transports#session-management',
   /* 10 */ '  - id: second-check',
   /* 11 */ '    title: Second check',
@@ -307,7 +307,7 @@ describe('scenario errors are located and named', () => {
   describe('guards before passes', () => {
     /** BASE's ladder (lines 23-26) with a guard rung for second-check inserted at line 25. */
     const withGuardAfterPass = (verdict: string) =>
-      edit({ 25: ['      - when: { status: 404 }', `        record: { second-check: ${verdict} }`, '        reason: gone', BASE_LINES[24]!] });
+      edit({ 25: ['      - when: { status: 404 }', `        record: { second-check: ${verdict} }`, '        reason: method-not-served', BASE_LINES[24]!] });
 
     it('a GET step, or a probe that opens GET streams, needs holds: [get-stream] on the scenario', () => {
       expectError(edit({ 18: ['    http:', '      method: GET', '      windowMs: 100'], 19: [] }), 19, 15, 'this step sends a GET, which may open the server\'s GET stream: declare "holds: [get-stream]"');
@@ -327,7 +327,7 @@ describe('scenario errors are located and named', () => {
 
     it('the same rungs with the guard first load', () => {
       const text = edit({
-        23: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: gone', BASE_LINES[22]!],
+        23: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: method-not-served', BASE_LINES[22]!],
       });
       const s = load(text);
       expect(s.steps.find((x) => x.id === 'ping')!.outcomes!.map((o) => o.record['second-check'])).toEqual(['not-applicable', 'pass', 'warn']);
@@ -339,7 +339,7 @@ describe('scenario errors are located and named', () => {
         load(
           edit({
             24: '        record: { first-check: pass }',
-            25: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: gone', BASE_LINES[24]!],
+            25: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: method-not-served', BASE_LINES[24]!],
           }),
         ),
       ).not.toThrow();
@@ -347,7 +347,7 @@ describe('scenario errors are located and named', () => {
 
     it('a fail or warn rung before a guard is fine: only a pass may not precede it', () => {
       expect(() =>
-        load(edit({ 24: '        record: { second-check: warn }', 25: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: gone', BASE_LINES[24]!] })),
+        load(edit({ 24: '        record: { second-check: warn }', 25: ['      - when: { status: 404 }', '        record: { second-check: not-applicable }', '        reason: method-not-served', BASE_LINES[24]!] })),
       ).not.toThrow();
     });
 

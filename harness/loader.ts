@@ -20,6 +20,7 @@ import { SCHEMAS_DIR } from './paths.js';
 import { PROBES } from './probes/index.js';
 import { isVersionString } from './versions.js';
 import { MAX_BAD, SEVERITY } from './verdict-policy.js';
+import { checkLevelProblem } from './levels.js';
 
 /** A scenario file problem, located in its source. */
 export class ScenarioError extends Error {
@@ -175,11 +176,14 @@ export function validate(p: Parsed, fn: ValidateFunction): void {
   }
 }
 
-/** Known requirement IDs from `suites/_catalog/requirements.yaml` under `suiteRoot` (or the package's). */
-export function loadRequirementIds(catalogPath: string): Set<string> {
+/** Requirement IDs a suite may cite; `levels` (ID → the catalog's level text, when it gives one) lets the loader cross-check check levels. */
+export type RequirementIds = Set<string> & { levels?: ReadonlyMap<string, string | undefined> };
+
+/** Known requirement IDs, with their level text, from `suites/_catalog/requirements.yaml` under `suiteRoot` (or the package's). */
+export function loadRequirementIds(catalogPath: string): RequirementIds {
   const p = parseYaml(catalogPath, catalogPath);
-  const list = (p.data as { requirements?: Array<{ id: string }> }).requirements ?? [];
-  return new Set(list.map((r) => r.id));
+  const list = (p.data as { requirements?: Array<{ id: string; level?: string }> }).requirements ?? [];
+  return Object.assign(new Set(list.map((r) => r.id)), { levels: new Map(list.map((r) => [r.id, r.level])) });
 }
 
 interface RawStep {
@@ -308,14 +312,14 @@ function lintGuardOrder(p: Parsed, ladder: Outcome[], stepPath: Array<string | n
  * Loads one scenario file.
  * @param path absolute path of the YAML file
  * @param suiteRoot folder the suite lives in (for `_steps/` and relative names)
- * @param requirementIds known catalog IDs
+ * @param requirementIds known catalog IDs (with `levels`, each check's level is cross-checked with its requirements')
  * @param text file content, when already read (tests)
  * @throws ScenarioError for any invalid content, located at file:line:col
  */
 export function loadScenario(
   path: string,
   suiteRoot: string,
-  requirementIds: Set<string>,
+  requirementIds: RequirementIds,
   macros: Map<string, Macro> = loadMacros(suiteRoot),
   text?: string,
 ): Scenario {
@@ -342,6 +346,8 @@ export function loadScenario(
       if (!requirementIds.has(r)) fail(p, ['checks', i, 'requirements', j], `unknown requirement ID "${r}" (not in the catalog)`);
     });
     if (!isVersionString(c.versions?.from ?? '2000-01-01')) fail(p, ['checks', i, 'versions'], 'bad version');
+    const levelProblem = requirementIds.levels && checkLevelProblem(c, requirementIds.levels);
+    if (levelProblem) fail(p, ['checks', i, ...levelProblem.at], levelProblem.problem, levelProblem.at[0] === 'level-reason');
     decls.set(c.id, c);
   });
 

@@ -156,6 +156,11 @@ export interface CheckDecl {
   versions?: VersionRange;
   /** From version `from` on, the check has the stricter `level`. */
   escalate?: { from: string; level: Level };
+  /**
+   * Why the check is stricter than every requirement it cites (their levels in
+   * `suites/_catalog/requirements.yaml`); required exactly then (`harness/levels.ts`).
+   */
+  'level-reason'?: string;
 }
 
 /**
