@@ -292,8 +292,8 @@ describe('scenario errors are located and named', () => {
     expectError(edit({ 16: '  - use: nope' }), 16, 10, 'unknown macro "nope"');
   });
 
-  it('a macro given parameters', () => {
-    expectError(edit({ 16: '  - { use: open-session, with: { a: 1 } }' }), 16, 26, 'macros take no parameters');
+  it('a macro given a parameter it does not declare', () => {
+    expectError(edit({ 16: '  - { use: open-session, with: { a: 1 } }' }), 16, 34, 'unknown parameter "a" of macro "open-session" (its parameters: ');
   });
 
   it('a declared check that no step records', () => {

@@ -8,17 +8,22 @@
  * present in `suites/_catalog/requirements.yaml`, `{{variables}}` captured
  * before use, known probes and macros, and no guard (`not-applicable` or
  * `blocked` under a condition) after a `pass` for the same check in a ladder.
+ *
+ * Expansion (before the lint; `harness/template.ts` substitutes): `foreach`
+ * blocks of `checks` and `steps`, macros (`use:` with `with:` parameters,
+ * nested), and the load-time variable `{{suiteVersion}}`.
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isNode, visit, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isNode, isSeq, visit, type Document, type Node as YamlNode } from 'yaml';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Level, Verdict } from './model.js';
-import type { CheckDecl, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
+import type { CheckDecl, MacroFile, MacroParam, Matcher, Outcome, Scenario, Step } from './scenario-types.js';
 import { referencedVariables, BUILTIN_VARIABLES } from './interpolate.js';
 import { SCHEMAS_DIR } from './paths.js';
 import { PROBES } from './probes/index.js';
 import { isVersionString } from './versions.js';
+import { instantiateNode, parameterReferences, ParameterError, resolveLoadTimeVariables, substituteParameters } from './template.js';
 import { MAX_BAD, SEVERITY } from './verdict-policy.js';
 import { checkLevelProblem } from './levels.js';
 
@@ -37,7 +42,7 @@ export class ScenarioError extends Error {
 
 export { badVerdictFor, capVerdict } from './verdict-policy.js';
 
-let validators: { scenario: ValidateFunction; macro: ValidateFunction } | undefined;
+let validators: { scenario: ValidateFunction; macro: ValidateFunction; step: ValidateFunction; check: ValidateFunction } | undefined;
 function getValidators() {
   if (!validators) {
     const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'scenario.schema.json'), 'utf8'));
@@ -48,6 +53,9 @@ function getValidators() {
     validators = {
       scenario: ajv.getSchema(schema.$id)!,
       macro: ajv.getSchema(`${schema.$id}#/$defs/macroFile`)!,
+      // Macro steps and foreach instances, once their ${parameters} are substituted.
+      step: ajv.getSchema(`${schema.$id}#/$defs/step`)!,
+      check: ajv.getSchema(`${schema.$id}#/$defs/check`)!,
     };
   }
   return validators;
@@ -192,11 +200,27 @@ interface RawStep {
   with?: unknown;
   [k: string]: unknown;
 }
+/** A macro of `_steps/`: its declared `${parameters}` (with their defaults) and its steps before substitution. */
 interface Macro {
+  id: string;
+  params: Record<string, MacroParam>;
   steps: RawStep[];
   parsed: Parsed;
 }
 
+/** Validates `value` with an ajv function; a problem is located at `path` (+ the failing key) in `p`, `note` appended. */
+function validateAt(p: Parsed, path: Array<string | number>, value: unknown, fn: ValidateFunction, note: string): void {
+  if (fn(value)) return;
+  const e = describeAjv(bestError(fn.errors ?? []));
+  fail(p, [...path, ...e.path], `schema: ${e.message} (${note})`, e.key);
+}
+
+/**
+ * Loads the macros of `<suiteRoot>/_steps/`. Every `${name}` in a macro's
+ * steps must be one of its `params`, and every parameter must be used; a
+ * step whose parameters all have defaults is validated as a step with them.
+ * @throws ScenarioError located in the macro file
+ */
 function loadMacros(suiteRoot: string): Map<string, Macro> {
   const macros = new Map<string, Macro>();
   const dir = join(suiteRoot, '_steps');
@@ -205,14 +229,171 @@ function loadMacros(suiteRoot: string): Map<string, Macro> {
     if (!/\.ya?ml$/.test(name)) continue;
     const p = parseYaml(join(dir, name), relative(suiteRoot, join(dir, name)));
     validate(p, getValidators().macro);
-    const m = p.data as { id: string; steps: RawStep[] };
+    const m = p.data as MacroFile & { steps: RawStep[] };
     if (`${m.id}.yaml` !== name && `${m.id}.yml` !== name) fail(p, ['id'], `macro id "${m.id}" must match its file name`);
-    m.steps.forEach((s, i) => {
-      if (s.use) fail(p, ['steps', i, 'use'], 'macros cannot use other macros');
+    const params = m.params ?? {};
+    const used = new Set<string>();
+    m.steps.forEach((s, j) => {
+      const refs = parameterReferences(s);
+      for (const [ref, at] of refs) {
+        if (!Object.hasOwn(params, ref))
+          fail(p, ['steps', j, ...at.path], `\${${ref}} is not a parameter of macro "${m.id}" (${Object.keys(params).length ? `its parameters: ${Object.keys(params).join(', ')}` : 'it declares no params'})`, at.inKey);
+        used.add(ref);
+      }
+      if ([...refs.keys()].every((r) => Object.hasOwn(params[r]!, 'default'))) {
+        const defaults = Object.fromEntries([...refs.keys()].map((r) => [r, params[r]!.default]));
+        validateAt(p, ['steps', j], substituteParameters(s, defaults), getValidators().step, 'with the parameters\' defaults');
+      }
     });
-    macros.set(m.id, { steps: m.steps, parsed: p });
+    for (const k of Object.keys(params)) if (!used.has(k)) fail(p, ['params', k], `parameter "${k}" is never used in the steps`, true);
+    macros.set(m.id, { id: m.id, params, steps: m.steps, parsed: p });
   }
   return macros;
+}
+
+/** Keys a macro's use may carry when the macro is one step: they are added to that step. */
+const USE_STEP_KEYS = ['capture', 'applies-when', 'expect', 'outcomes', 'require'] as const;
+
+/** A step after expansion, with the file and path it is written at (for located errors). */
+type PlacedStep = Step & {
+  _p: Parsed;
+  _path: Array<string | number>;
+  /** For a step written in a macro: where the scenario uses the macro (its problems are reported there). */
+  _use?: Array<string | number>;
+};
+
+/** `steps.3` for a step of the scenario itself, `_steps/open-session.yaml:steps.0` for one of a macro. */
+function sourceOf(p: Parsed, path: Array<string | number>, scenario: Parsed): string {
+  return p === scenario ? path.join('.') : `${p.file}:${path.join('.')}`;
+}
+
+/** The values of a macro's parameters at one use: `with`, else the default. @throws ScenarioError at the use */
+function bindParameters(owner: Parsed, path: Array<string | number>, use: RawStep, m: Macro): Record<string, unknown> {
+  const given = (use.with ?? {}) as Record<string, unknown>;
+  const names = Object.keys(m.params);
+  for (const k of Object.keys(given))
+    if (!Object.hasOwn(m.params, k))
+      fail(owner, [...path, 'with', k], `unknown parameter "${k}" of macro "${m.id}" (${names.length ? `its parameters: ${names.join(', ')}` : 'it takes none'})`, true);
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(m.params)) {
+    if (Object.hasOwn(given, k)) out[k] = given[k];
+    else if (Object.hasOwn(d, 'default')) out[k] = d.default;
+    else fail(owner, [...path, 'use'], `macro "${m.id}" needs the parameter "${k}" (with: { ${k}: … })`);
+  }
+  return out;
+}
+
+/**
+ * Expands one `use:` step (written at `path` in `owner`, the scenario or a
+ * macro) into the macro's steps, its parameters substituted, nested uses
+ * expanded. Steps are named `<use id or macro>.<step>`; a one-step macro used
+ * with an `id` is named by that id, and the use's judging keys
+ * (USE_STEP_KEYS) are added to its single step.
+ * @throws ScenarioError located in the file at fault (the caller relocates macro-file problems to the use)
+ */
+function expandUse(owner: Parsed, path: Array<string | number>, use: RawStep, macros: Map<string, Macro>, scenario: Parsed, chain: string[] = []): PlacedStep[] {
+  const m = macros.get(use.use!);
+  if (!m) fail(owner, [...path, 'use'], `unknown macro "${use.use}" (suites/_steps/${use.use}.yaml does not exist)`);
+  if (chain.includes(m.id)) fail(owner, [...path, 'use'], `macro "${m.id}" uses itself (${[...chain, m.id].join(' → ')})`);
+  const bindings = bindParameters(owner, path, use, m);
+  const prefix = use.id ?? m.id;
+  const out: PlacedStep[] = [];
+  m.steps.forEach((ms, j) => {
+    // Every ${name} is a declared parameter (checked when the macro was loaded), so this cannot throw.
+    const inst = substituteParameters(ms, bindings);
+    validateAt(m.parsed, ['steps', j], inst, getValidators().step, `macro "${m.id}" with the parameters given`);
+    if (inst.use) {
+      for (const st of expandUse(m.parsed, ['steps', j], inst, macros, scenario, [...chain, m.id])) out.push({ ...st, id: `${prefix}.${st.id}` });
+    } else {
+      out.push({ ...(inst as unknown as Step), id: `${prefix}.${inst.id ?? `step-${j}`}`, source: sourceOf(m.parsed, ['steps', j], scenario), _p: m.parsed, _path: ['steps', j] });
+    }
+  });
+  if (use.id !== undefined && out.length === 1) out[0]!.id = use.id;
+  const carried = USE_STEP_KEYS.filter((k) => use[k] !== undefined);
+  if (carried.length) {
+    if (out.length !== 1)
+      fail(owner, [...path, carried[0]!], `only the use of a one-step macro may carry "${carried[0]}" (macro "${m.id}" has ${out.length} steps)`, true);
+    const only = out[0]!;
+    for (const k of carried) {
+      if (only[k] !== undefined) fail(owner, [...path, k], `macro "${m.id}" already sets "${k}" on its step`, true);
+      (only as unknown as Record<string, unknown>)[k] = use[k];
+    }
+    // The judging keys are the use's: problems are located there (and a scenario's use may record verdicts).
+    Object.assign(only, { _p: owner, _path: path, source: sourceOf(owner, path, scenario) });
+  }
+  return out;
+}
+
+/** `family: tools` for the first binding value (the rest abbreviated), for messages. */
+function describeBinding(b: Record<string, unknown>, k: number, of: number): string {
+  const [name, value] = Object.entries(b)[0]!;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `foreach binding ${k + 1} of ${of}, ${name}: ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+}
+
+/**
+ * Replaces every `foreach` block of the `checks` and `steps` lists of `p`,
+ * in place, by its templates instantiated for each binding in turn (all
+ * templates for the first binding, then for the second, …), in the YAML
+ * document itself: an instance keeps its template's source positions, so
+ * later messages about it point at the template line. Each instance is
+ * validated as a check or a step. Bindings are read before any block is
+ * replaced, so they may be YAML aliases of one another.
+ * @throws ScenarioError at the template (an unbound `${name}`, an invalid instance)
+ */
+function expandForeach(p: Parsed): void {
+  const data = p.data as Record<string, Array<Record<string, unknown>>>;
+  const isBlock = (d: unknown): d is Record<string, unknown> => !!d && typeof d === 'object' && Object.hasOwn(d, 'foreach');
+  let changed = false;
+  for (const key of ['checks', 'steps'] as const) {
+    const seq = p.doc.get(key, true);
+    if (!isSeq(seq) || !data[key]?.some(isBlock)) continue;
+    changed = true;
+    const items: unknown[] = [];
+    const notes: Array<string | undefined> = [];
+    seq.items.forEach((node, i) => {
+      const d = data[key]![i];
+      if (!isBlock(d)) {
+        items.push(node);
+        notes.push(undefined);
+        return;
+      }
+      const bindings = d.foreach as Array<Record<string, unknown>>;
+      const templates = d[key] as unknown[];
+      const nodes = p.doc.getIn([key, i, key], true);
+      if (!isSeq(nodes)) fail(p, [key, i, key], `"${key}" of a foreach block must be a list`);
+      bindings.forEach((b, k) =>
+        templates.forEach((t, j) => {
+          const note = describeBinding(b, k, bindings.length);
+          try {
+            substituteParameters(t, b);
+          } catch (e) {
+            if (e instanceof ParameterError) fail(p, [key, i, key, j, ...e.path], `${e.message} (${note})`, e.inKey);
+            throw e;
+          }
+          if (!isMap(nodes.items[j])) fail(p, [key, i, key, j], `a template of a foreach block must be a mapping`);
+          items.push(instantiateNode(p.doc, nodes.items[j] as YamlNode, b));
+          notes.push(note);
+        }),
+      );
+    });
+    seq.items = items;
+    const fn = key === 'checks' ? getValidators().check : getValidators().step;
+    notes.forEach((note, n) => {
+      if (note) validateAt(p, [key, n], toJsAt(p, [key, n]), fn, note);
+    });
+  }
+  if (changed) p.data = toJsAt(p, []);
+}
+
+/** The JS value of the node at `path` of an expanded document. @throws ScenarioError for an alias whose anchor a foreach block took away */
+function toJsAt(p: Parsed, path: Array<string | number>): unknown {
+  try {
+    const node = path.length ? p.doc.getIn(path, true) : p.doc;
+    return isNode(node) ? node.toJS(p.doc, { maxAliasCount: 100 }) : p.doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return fail(p, path, `invalid YAML after foreach expansion: ${(e as Error).message} (an alias inside a template may only name an anchor outside every foreach block)`);
+  }
 }
 
 function checkOf(p: Parsed, decls: Map<string, CheckDecl>, slug: string, path: Array<string | number>): CheckDecl {
@@ -326,6 +507,7 @@ export function loadScenario(
   const file = relative(suiteRoot, path).split(sep).join('/');
   const p = parseYaml(path, file, text);
   validate(p, getValidators().scenario);
+  expandForeach(p);
   const raw = p.data as {
     id: string;
     title: string;
@@ -351,26 +533,28 @@ export function loadScenario(
     decls.set(c.id, c);
   });
 
-  // Expand macros, keeping each step's source path for messages.
-  // `_use`: for a macro step, where the scenario uses the macro.
-  const steps: Array<Step & { _p: Parsed; _path: Array<string | number>; _use?: Array<string | number> }> = [];
+  // Expand macros (parameters substituted), keeping each step's source path for messages,
+  // then the load-time variables ({{suiteVersion}}).
+  const steps: PlacedStep[] = [];
+  const place = (st: PlacedStep) => {
+    const { _p, _path, _use, ...rest } = st;
+    steps.push({ ...resolveLoadTimeVariables(rest), _p, _path, ...(_use ? { _use } : {}) });
+  };
   raw.steps.forEach((s, i) => {
     if (s.use) {
-      if (s.with !== undefined) fail(p, ['steps', i, 'with'], 'macros take no parameters', true);
-      const m = macros.get(s.use);
-      if (!m) fail(p, ['steps', i, 'use'], `unknown macro "${s.use}" (suites/_steps/${s.use}.yaml does not exist)`);
-      m.steps.forEach((ms, j) => {
-        steps.push({
-          ...(structuredClone(ms) as unknown as Step),
-          id: `${s.use}.${ms.id ?? `step-${j}`}`,
-          source: `${m.parsed.file}:steps.${j}`,
-          _p: m.parsed,
-          _path: ['steps', j],
-          _use: ['steps', i, 'use'],
-        });
-      });
+      let expanded: PlacedStep[];
+      try {
+        expanded = expandUse(p, ['steps', i], s, macros, p);
+      } catch (e) {
+        // A problem in a macro file found at this use (often a parameter value) is reported at the use.
+        if (!(e instanceof ScenarioError) || e.file === p.file) throw e;
+        const at = posOf(p, ['steps', i, 'use']);
+        throw new ScenarioError(p.file, at.line, at.col, `${e.problem} (in macro ${s.use}, ${e.file}:${e.line}:${e.col})`);
+      }
+      // `_use`: for a step written in a macro, where the scenario uses the macro.
+      for (const st of expanded) place(st._p === p ? st : { ...st, _use: ['steps', i, 'use'] });
     } else {
-      steps.push({ ...(s as unknown as Step), id: s.id ?? `step-${i}`, source: `steps.${i}`, _p: p, _path: ['steps', i] });
+      place({ ...(s as unknown as Step), id: s.id ?? `step-${i}`, source: `steps.${i}`, _p: p, _path: ['steps', i] });
     }
   });
 

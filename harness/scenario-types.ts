@@ -128,7 +128,7 @@ export interface JsonRpcSpec {
 
 /** A step after macro expansion. At most one of `http`, `probe`, `wait`; with none, it judges the previous observation. */
 export interface Step {
-  /** Step ID (unique in the scenario after expansion; macro steps are `<macro>.<id>`). */
+  /** Step ID (unique in the scenario after expansion; macro steps are `<macro>.<id>`, or `<use id>.<id>`; a one-step macro used with an `id` takes that id). */
   id: string;
   http?: HttpRequestSpec;
   /** Pause for this many ms (a number, or `{{var}}` naming one; at most 600000). Sends nothing; the observation stays the previous one. */
@@ -140,7 +140,7 @@ export interface Step {
   expect?: Record<string, Matcher>;
   outcomes?: Outcome[];
   require?: Gate;
-  /** JSON path of the step in its source file, for error messages (`steps.3` or `_steps/open-session.yaml:steps.0`). */
+  /** JSON path of the step in its source file, for error messages (`steps.3` or `_steps/open-session.yaml:steps.0`; after a `foreach`, the index is the instance's; a one-step macro's use that carries judging keys is the use's path). */
   source: string;
 }
 
@@ -192,4 +192,38 @@ export interface Scenario {
   path: string;
   /** Path relative to the suite root. */
   file: string;
+}
+
+/**
+ * One parameter of a macro (`params:` in `suites/_steps/<id>.yaml`),
+ * referenced as `${name}` in the macro's steps and given by `with:` at a use.
+ * Without `default` the parameter must be given.
+ */
+export interface MacroParam {
+  description?: string;
+  /** Any JSON value; it may hold runtime `{{variables}}` (e.g. `{{protocolVersion}}`). */
+  default?: unknown;
+}
+
+/** A macro file of `suites/_steps/`, as written (the loader substitutes its parameters at each use). */
+export interface MacroFile {
+  /** Equal to the file name without `.yaml`. */
+  id: string;
+  description?: string;
+  params?: Record<string, MacroParam>;
+  /** Steps that may hold `${name}` parameters anywhere (validated as steps once substituted); a step may `use` another macro. */
+  steps: Array<Record<string, unknown>>;
+}
+
+/**
+ * A `foreach` block in a scenario's `checks` or `steps` list, as written: the
+ * loader replaces it, in place, by its templates (`checks` in a checks list,
+ * `steps` in a steps list) instantiated for each binding in turn, `${name}`
+ * taking the binding's values.
+ */
+export interface ForeachBlock {
+  /** One set of `${name}` values per instance. */
+  foreach: Array<Record<string, unknown>>;
+  checks?: Array<Record<string, unknown>>;
+  steps?: Array<Record<string, unknown>>;
 }
