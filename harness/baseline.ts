@@ -10,6 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CheckResult } from './model.js';
 import { fail, parseYaml, validate } from './loader.js';
 import { SCHEMAS_DIR } from './paths.js';
+import { loadPublished, resolvePublished } from './published.js';
 
 /** One expected verdict; without `version` it holds at every version. */
 export interface BaselineEntry {
@@ -20,17 +21,23 @@ export interface BaselineEntry {
 }
 
 /**
- * Loads and validates a baseline file.
+ * Loads and validates a baseline file. An entry naming a published check ID
+ * that was renamed (an alias in `suites/_catalog/published-checks.yaml`)
+ * applies to the check that replaced it: its `check` is the current ID.
  * @param knownChecks fully qualified IDs of every check in the suite
+ * @param aliases published old ID → new ID (default: the bundled list's)
  * @throws ScenarioError (file:line:col) for invalid YAML, schema errors and unknown check IDs
  */
-export function loadBaseline(path: string, knownChecks: Set<string>): BaselineEntry[] {
+export function loadBaseline(path: string, knownChecks: Set<string>, aliases: Record<string, string> = loadPublished().aliases): BaselineEntry[] {
   const p = parseYaml(path, path);
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   validate(p, ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'baseline.schema.json'), 'utf8'))));
   const entries = (p.data as { expected: BaselineEntry[] }).expected;
   entries.forEach((e, i) => {
-    if (!knownChecks.has(e.check)) fail(p, ['expected', i, 'check'], `unknown check "${e.check}" (--list shows the known ones)`);
+    if (knownChecks.has(e.check)) return;
+    const now = resolvePublished(e.check, aliases, knownChecks);
+    if (now === undefined) fail(p, ['expected', i, 'check'], `unknown check "${e.check}" (--list shows the known ones)`);
+    e.check = now;
   });
   return entries;
 }

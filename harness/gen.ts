@@ -6,7 +6,9 @@
  * reason-code table (between `<!-- reasons:begin -->` and
  * `<!-- reasons:end -->`, from `suites/_catalog/reasons.yaml`),
  * `schemas/reasons.schema.json` (the enum of reason codes the scenario
- * schema accepts) and `docs/coverage.md`. The tests fail when any is stale.
+ * schema accepts) and `docs/coverage.md`; and it publishes newly declared
+ * checks by appending their IDs to `suites/_catalog/published-checks.yaml`.
+ * The tests fail when any is stale.
  * (`npm run gen` then updates the verdict snapshots with vitest.)
  *
  * Exit codes: 0 written (or already current); 2 the README markers are
@@ -21,6 +23,7 @@ import { loadSuite } from './loader.js';
 import { PACKAGE_ROOT, SUITES_DIR } from './paths.js';
 import { isEntryModule } from './entry.js';
 import { loadReasonCatalog, reasonsSchemaText, reasonsTable } from './reasons.js';
+import { withNewChecksPublished } from './published.js';
 
 /** The README text with its checks table replaced; throws when the markers are missing. */
 export function withChecksTable(readme: string, table: string): string {
@@ -55,8 +58,9 @@ function writeIfChanged(path: string, text: string): boolean {
 
 /**
  * Regenerates the README checks and reason tables, `schemas/reasons.schema.json`
- * and `docs/coverage.md` under `root` (the reason catalog and the suite are
- * always the bundled ones).
+ * and `docs/coverage.md` under `root`, and appends unpublished check IDs to
+ * `suites/_catalog/published-checks.yaml` (the reason catalog and the suite
+ * are always the bundled ones).
  * @returns the files rewritten (relative to `root`)
  */
 export function generate(root: string = PACKAGE_ROOT): string[] {
@@ -65,8 +69,13 @@ export function generate(root: string = PACKAGE_ROOT): string[] {
   const reasons = loadReasonCatalog();
   // The reason enum first: the suite loads against it.
   if (writeIfChanged(join(root, 'schemas', 'reasons.schema.json'), reasonsSchemaText(reasons))) written.push('schemas/reasons.schema.json');
-  const readme = withSection(withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(loadSuite(SUITES_DIR))), 'reasons', reasonsTable(reasons));
+  const suite = loadSuite(SUITES_DIR);
+  const readme = withSection(withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(suite)), 'reasons', reasonsTable(reasons));
   if (writeIfChanged(readmePath, readme)) written.push('README.md');
+  // Publishing: every declared check joins the frozen list of check IDs (never removed from it).
+  const publishedPath = join(root, 'suites', '_catalog', 'published-checks.yaml');
+  const ids = suite.flatMap((s) => s.checks.map((c) => `${s.id}/${c.id}`));
+  if (writeIfChanged(publishedPath, withNewChecksPublished(readFileSync(publishedPath, 'utf8'), ids))) written.push('suites/_catalog/published-checks.yaml');
   if (writeIfChanged(join(root, 'docs', 'coverage.md'), `${coverageDocument(bundledCoverage())}\n`)) written.push('docs/coverage.md');
   return written;
 }
