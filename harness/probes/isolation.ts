@@ -44,7 +44,7 @@
  */
 import type { Exchange } from '../http.js';
 import { VERSION_HEADER_SINCE } from '../versions.js';
-import { CONTRACT_TOOL_EMIT, intParam } from './params.js';
+import { CONTRACT_TOOL_EMIT, intParam, SUITE_CLIENT_INFO } from './params.js';
 import type { Probe, ProbeOutput } from './types.js';
 import {
   echoMismatches,
@@ -123,7 +123,7 @@ export const sessionIsolationProbe: Probe = {
     };
 
     // Session B, opened by the same client as A (the step's `clientName`).
-    const clientInfo = { name: typeof ctx.params.clientName === 'string' ? ctx.params.clientName : 'mcp-session-conformance', version: '0.1.0' };
+    const clientInfo = { name: typeof ctx.params.clientName === 'string' ? ctx.params.clientName : SUITE_CLIENT_INFO.name, version: SUITE_CLIENT_INFO.version };
     const init = await req({
       preset: 'bare',
       jsonrpc: { method: 'initialize', id: 'initialize-b', params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo } },

@@ -29,6 +29,7 @@
 import type { Probe, ProbeOutput } from './types.js';
 import type { Exchange } from '../http.js';
 import { subjectOf } from '../subject.js';
+import { SUITE_CLIENT_INFO } from './params.js';
 
 type Msg = Record<string, unknown>;
 
@@ -63,7 +64,7 @@ export const messageShapesProbe: Probe = {
       jsonrpc: {
         id: 1,
         method: 'initialize',
-        params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+        params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
       },
     });
     exchanges.push(init);

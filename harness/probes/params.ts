@@ -1,4 +1,13 @@
 /** Parameter parsing and shared names for the probes. */
+import { SUITE_VERSION } from '../paths.js';
+
+/**
+ * The `clientInfo` the suite's probes send in `initialize` (MCP
+ * basic/lifecycle#initialization: an Implementation with name and version):
+ * the suite's name and package version, as scenarios send it
+ * (`suites/_steps/initialize.yaml`, `{{suiteVersion}}`).
+ */
+export const SUITE_CLIENT_INFO: Readonly<{ name: string; version: string }> = Object.freeze({ name: 'mcp-session-conformance', version: SUITE_VERSION });
 
 /**
  * Reads an integer parameter from a probe's `with:` (a number or a numeric string).

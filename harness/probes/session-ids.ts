@@ -64,7 +64,7 @@ import type { Exchange } from '../http.js';
 import type { ExchangeRecord } from '../model.js';
 import type { Probe, ProbeContext, ProbeOutput } from './types.js';
 import { analyseSessionIds } from './id-analysis.js';
-import { intParam } from './params.js';
+import { intParam, SUITE_CLIENT_INFO } from './params.js';
 import { sleep } from '../sleep.js';
 
 /** Largest `count`. */
@@ -152,7 +152,7 @@ export async function takeSample(ctx: ProbeContext, p: SampleParams): Promise<Se
         preset: 'bare',
         jsonrpc: {
           method: 'initialize',
-          params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+          params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
         },
       },
       { transcript: false },

@@ -25,6 +25,7 @@ import type { Probe, ProbeContext, ProbeOutput } from './types.js';
 import type { Exchange } from '../http.js';
 import type { ExchangeRecord } from '../model.js';
 import { KNOWN_VERSIONS } from '../versions.js';
+import { SUITE_CLIENT_INFO } from './params.js';
 import { subjectOf } from '../subject.js';
 
 /** Versions that do not exist, one after and one before every real revision. */
@@ -56,7 +57,7 @@ async function takeMatrix(ctx: ProbeContext, asked: string[]): Promise<Exchange[
           jsonrpc: {
             id: i + 1,
             method: 'initialize',
-            params: { protocolVersion: v, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+            params: { protocolVersion: v, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
           },
         },
         { transcript: false },
