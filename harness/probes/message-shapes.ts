@@ -9,7 +9,8 @@
  * is JSON-RPC 2.0 (`jsonrpc: "2.0"`); a response has exactly one of
  * `result` and `error`; an error has an integer `code` and a string
  * `message`; notifications carry no `id`; basic/transports — messages are
- * UTF-8.
+ * UTF-8. The shape rules are the JSON Schema `schemas/messages/jsonrpc.schema.json`
+ * (one `$defs` entry per rule), applied with Ajv.
  *
  * One cause, one verdict: a body on a 2xx answer to a POSTed notification
  * is itself the violation of HTTP-POST-004 / LIFE-INIT-005 / BASE-007 (an
@@ -30,27 +31,27 @@ import type { Probe, ProbeOutput } from './types.js';
 import type { Exchange } from '../http.js';
 import { subjectOf } from '../subject.js';
 import { SUITE_CLIENT_INFO } from './params.js';
+import { satisfiesMessageSchema } from '../message-schemas.js';
 
-type Msg = Record<string, unknown>;
+/**
+ * The probe's rules, in output order: the schema rule (`schemas/messages/jsonrpc.schema.json`)
+ * and the output counter a violation adds to. Two rules count as `notJsonRpc`.
+ */
+const RULES: ReadonlyArray<readonly [ref: string, counter: string]> = [
+  ['jsonrpc#/$defs/message', 'notJsonRpc'],
+  ['jsonrpc#/$defs/request-id', 'notJsonRpc'],
+  ['jsonrpc#/$defs/result-xor-error', 'resultAndError'],
+  ['jsonrpc#/$defs/error-object', 'badError'],
+  ['jsonrpc#/$defs/notification-without-id', 'notificationWithId'],
+];
 
-const isId = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isInteger(x));
-
-/** Violations of the base-protocol shape rules by one message (rule names as in the probe output). */
+/**
+ * Violations of the base-protocol shape rules by one parsed JSON message
+ * (counter names as in the probe output, one entry per broken rule; a value
+ * that is not a JSON object breaks only the first rule).
+ */
 export function shapeViolations(m: unknown): string[] {
-  if (!m || typeof m !== 'object' || Array.isArray(m)) return ['notJsonRpc'];
-  const msg = m as Msg;
-  const out: string[] = [];
-  const isRequestOrNotification = typeof msg.method === 'string';
-  const isResponse = !('method' in msg) && 'id' in msg;
-  if (msg.jsonrpc !== '2.0' || (!isRequestOrNotification && !isResponse)) out.push('notJsonRpc');
-  if (isRequestOrNotification && 'id' in msg && !isId(msg.id) && !String(msg.method).startsWith('notifications/')) out.push('notJsonRpc');
-  if (isResponse && ('result' in msg) === ('error' in msg)) out.push('resultAndError');
-  if ('error' in msg) {
-    const e = msg.error as { code?: unknown; message?: unknown } | null;
-    if (!e || typeof e !== 'object' || !Number.isInteger(e.code) || typeof e.message !== 'string') out.push('badError');
-  }
-  if (typeof msg.method === 'string' && msg.method.startsWith('notifications/') && 'id' in msg) out.push('notificationWithId');
-  return out;
+  return RULES.filter(([ref]) => !satisfiesMessageSchema(ref, m)).map(([, counter]) => counter);
 }
 
 export const messageShapesProbe: Probe = {
