@@ -292,6 +292,10 @@ describe('scenario errors are located and named', () => {
     expectError(edit({ 16: '  - use: nope' }), 16, 10, 'unknown macro "nope"');
   });
 
+  it('a schema matcher naming no message schema', () => {
+    expectError(edit({ 21: '      first-check: { schema: "initialize#/$defs/no-such-rule" }' }), 21, 30, 'no message schema "initialize#/$defs/no-such-rule"');
+  });
+
   it('a macro given a parameter it does not declare', () => {
     expectError(edit({ 16: '  - { use: open-session, with: { a: 1 } }' }), 16, 34, 'unknown parameter "a" of macro "open-session" (its parameters: ');
   });

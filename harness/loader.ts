@@ -26,6 +26,7 @@ import { isVersionString } from './versions.js';
 import { instantiateNode, parameterReferences, ParameterError, resolveLoadTimeVariables, substituteParameters } from './template.js';
 import { MAX_BAD, SEVERITY } from './verdict-policy.js';
 import { checkLevelProblem } from './levels.js';
+import { messageValidator } from './message-schemas.js';
 
 /** A scenario file problem, located in its source. */
 export class ScenarioError extends Error {
@@ -439,8 +440,10 @@ function findVariable(value: unknown, name: string, captured: boolean, path: Arr
   return undefined;
 }
 
-/** Rejects `pattern`s that are not valid ECMAScript (unicode-mode) regular expressions. */
+/** Rejects `pattern`s that are not valid ECMAScript (unicode-mode) regular expressions, and `schema:` references to no message schema. */
 function lintPatterns(p: Parsed, m: Matcher, path: Array<string | number>): void {
+  if (m.schema !== undefined && !messageValidator(m.schema))
+    fail(p, [...path, 'schema'], `no message schema "${m.schema}" (schemas/messages/<name>.schema.json, optionally #/$defs/<rule>)`);
   for (const kind of ['header', 'pointer', 'captured'] as const) {
     for (const [k, vm] of Object.entries(m[kind] ?? {})) {
       const pattern = vm && typeof vm === 'object' ? vm.pattern : undefined;

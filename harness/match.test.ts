@@ -453,3 +453,30 @@ describe('message-level matchers', () => {
     expect(describeObservation(obs, [m])).toContain('messages: notification notifications/message, request roots/list, response 1 (result)');
   });
 });
+
+describe('schema matcher (schemas/messages/)', () => {
+  it('holds when the subject satisfies the named rule, and not otherwise', () => {
+    expect(matches({ schema: 'initialize#/$defs/result-server-info' }, okObs())).toBe(true);
+    expect(matches({ schema: 'initialize#/$defs/result-capabilities' }, okObs())).toBe(true);
+    const noVersion = { ...rpcResult, result: { ...rpcResult.result, serverInfo: { name: 'srv' } } };
+    expect(matches({ schema: 'initialize#/$defs/result-server-info' }, okObs(noVersion))).toBe(false);
+    expect(matches({ schema: 'initialize#/$defs/result-protocol-version' }, okObs({ ...rpcResult, result: { ...rpcResult.result, protocolVersion: '' } }))).toBe(false);
+    // No answer at all: nothing satisfies a shape rule.
+    expect(matches({ schema: 'initialize#/$defs/result-capabilities' }, failedObs('timeout'))).toBe(false);
+    expect(matches({ schema: 'jsonrpc#/$defs/error-object' }, okObs(rpcError))).toBe(true);
+    expect(matches({ schema: 'jsonrpc#/$defs/error-object' }, okObs({ ...rpcError, error: { code: '-32601', message: 'x' } }))).toBe(false);
+    expect(matches({ not: { schema: 'jsonrpc' } }, okObs({ jsonrpc: '1.0', id: 1, result: {} }))).toBe(true);
+  });
+
+  it('says what it expects, and what was observed names the broken rule', () => {
+    const m: Matcher = { schema: 'initialize#/$defs/result-server-info' };
+    expect(describeMatcher(m)).toBe('a message valid against initialize#/$defs/result-server-info');
+    const noVersion = { ...rpcResult, result: { ...rpcResult.result, serverInfo: { name: 'srv', version: 3 } } };
+    expect(describeObservation(okObs(noVersion), [m])).toMatch(/not valid against initialize#\/\$defs\/result-server-info: \/result\/serverInfo\/version must be string/);
+    expect(describeObservation(okObs(), [m])).not.toMatch(/not valid/);
+  });
+
+  it('a reference to no schema is an error, never a verdict', () => {
+    expect(() => matches({ schema: 'initialize#/$defs/no-such-rule' }, okObs())).toThrow(/no message schema "initialize#\/\$defs\/no-such-rule"/);
+  });
+});

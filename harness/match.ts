@@ -6,6 +6,7 @@
 import type { ExchangeRecord } from './model.js';
 import type { Matcher, StatusMatch, ValueMatch } from './scenario-types.js';
 import { mediaType } from './http.js';
+import { messageSchemaProblem, satisfiesMessageSchema } from './message-schemas.js';
 
 /** What a matcher looks at. */
 export interface Observation {
@@ -138,6 +139,7 @@ export function matches(m: Matcher, o: Observation): boolean {
     const tests = Object.entries(m.anyMessage);
     if (!(o.messages ?? []).some((msg) => tests.every(([ptr, vm]) => valueOk(resolvePointer(msg, ptr), vm)))) return false;
   }
+  if (m.schema !== undefined && !satisfiesMessageSchema(m.schema, o.subject)) return false;
   if (m.streamEnd !== undefined) {
     if (!res || err) return false;
     if ((m.streamEnd === 'open') !== (o.record?.windowExpired === true)) return false;
@@ -194,6 +196,7 @@ export function describeMatcher(m: Matcher): string {
     parts.push(`a first SSE event with ${Object.entries(m.firstEvent).map(([k, vm]) => `${k} ${describeValue(vm)}`).join(' and ')}`);
   if (m.anyMessage)
     parts.push(`a message with ${Object.entries(m.anyMessage).map(([p, vm]) => `${p || '(value)'} ${describeValue(vm)}`).join(' and ')}`);
+  if (m.schema) parts.push(`a message valid against ${m.schema}`);
   if (m.not) parts.push(`not (${describeMatcher(m.not)})`);
   if (m.all) parts.push(m.all.map(describeMatcher).join(' and '));
   if (m.any) parts.push(`either ${m.any.map(describeMatcher).join(', or ')}`);
@@ -246,6 +249,15 @@ function describeMessage(msg: unknown): string {
   if (typeof m.method === 'string') return `${'id' in m ? 'request' : 'notification'} ${m.method}`;
   if ('result' in m || 'error' in m) return `response ${short(m.id, 40)} (${'result' in m ? 'result' : 'error'})`;
   return short(msg, 60);
+}
+
+/** Every `schema:` reference in `m` and its sub-matchers. */
+function schemasOf(m: Matcher | undefined, into: Set<string>): void {
+  if (!m) return;
+  if (m.schema) into.add(m.schema);
+  schemasOf(m.not, into);
+  m.all?.forEach((x) => schemasOf(x, into));
+  m.any?.forEach((x) => schemasOf(x, into));
 }
 
 function pointersOf(m: Matcher | undefined, into: Set<string>, headers: Set<string>): void {
@@ -315,6 +327,12 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
     parts.push(short(o.subject, 400));
   }
   for (const p of pointers) parts.push(`${p || '(value)'} = ${short(resolvePointer(o.subject, p))}`);
+  const schemas = new Set<string>();
+  looked.forEach((m) => schemasOf(m, schemas));
+  for (const ref of schemas) {
+    const problem = messageSchemaProblem(ref, o.subject);
+    if (problem) parts.push(`not valid against ${ref}: ${problem}`);
+  }
   // A probe's output explains itself in its summary.
   const summary = !r && o.subject && typeof o.subject === 'object' ? (o.subject as { summary?: unknown }).summary : undefined;
   if (typeof summary === 'string' && summary && pointers.size > 0) parts.push(summary);

@@ -52,6 +52,18 @@ export function messageValidator(ref: string): ValidateFunction | undefined {
 }
 
 /**
+ * Words for why `value` does not satisfy the schema `ref` names (Ajv's first
+ * error, e.g. `/result/serverInfo/version must be string`), or undefined when
+ * it does or the reference names no schema.
+ */
+export function messageSchemaProblem(ref: string, value: unknown): string | undefined {
+  const fn = messageValidator(ref);
+  if (!fn || fn(value)) return undefined;
+  const e = (fn.errors ?? []).find((x) => x.keyword !== 'if') ?? fn.errors?.[0];
+  return e ? `${e.instancePath || '(the message)'} ${e.message ?? e.keyword}` : 'does not match';
+}
+
+/**
  * True when `value` satisfies the schema `ref` names.
  * @throws Error for a reference that names no schema (the loader rejects those at load time)
  */

@@ -60,6 +60,12 @@ export interface Matcher {
    */
   anyMessage?: Record<string, ValueMatch>;
   /**
+   * The subject satisfies a message-shape schema: `<name>` or
+   * `<name>#/$defs/<rule>` of `schemas/messages/<name>.schema.json`
+   * (e.g. `jsonrpc#/$defs/error-object`).
+   */
+  schema?: string;
+  /**
    * For a windowed read (`windowMs`): `closed` when the server ended the body
    * before the window ran out, `open` when the window ran out first.
    */
