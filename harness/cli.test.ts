@@ -179,44 +179,52 @@ describe('cli: targets that cannot be used', () => {
 });
 
 describe('cli: --command process hygiene', () => {
-  /** Polls for `marker` while the CLI runs; resolves true once a live process carries it. */
-  function watchFor(marker: string): { seen: () => boolean; stop: () => void } {
-    let seen = false;
-    const t = setInterval(() => {
-      if (!seen && processesWith(marker).length > 0) seen = true;
-    }, 100);
-    return { seen: () => seen, stop: () => clearInterval(t) };
-  }
+  /**
+   * A shell pipeline whose first process (a background-style grandchild that would outlive a
+   * leader-only kill) prints its pid and marker; the reference server starts only once that line
+   * was read, and says it on stderr — so the target's stderr in results.json proves the grandchild
+   * ran with `marker` on its command line, by an event rather than by polling `ps`.
+   */
+  const withGrandchild = (marker: string) =>
+    `node -e "console.log(process.pid, process.argv[1]); setTimeout(()=>{},600000)" ${marker} | (read line; echo "grandchild $line" >&2; exec node dist/fixtures/reference-server.js ${marker})`;
+  const grandchildLine = (marker: string) => new RegExp(`^grandchild \\d+ ${marker}$`, 'm');
 
   it('stops the whole process group after a run (server and a grandchild)', async () => {
+    const out = tmp();
     const marker = `grandchild-${process.pid}-${Date.now()}`;
-    // The grandchild is a background node that would outlive a leader-only kill.
-    const cmd = `node -e "setTimeout(()=>{},600000)" ${marker} & node dist/fixtures/reference-server.js ${marker}`;
-    const w = watchFor(marker);
-    const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', tmp(), '--scenario', 'http.session.id-uniqueness']);
-    w.stop();
-    expect(r.code).toBe(0);
-    expect(w.seen()).toBe(true);
+    const r = await runCli(['--command', withGrandchild(marker), '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--scenario', 'http.session.id-uniqueness']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).target.stderr).toMatch(grandchildLine(marker));
     expect(processesWith(marker)).toEqual([]);
   });
 
   it('on SIGINT stops the target, writes the reports of finished scenarios marked interrupted, exits 130', async () => {
     const out = tmp();
     const marker = `sigint-${process.pid}-${Date.now()}`;
-    const cmd = `node -e "setTimeout(()=>{},600000)" ${marker} & node dist/fixtures/reference-server.js ${marker}`;
-    const w = watchFor(marker);
-    const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
+    let aliveAtSignal: string[] = [];
+    // latency-100ms, every revision, one scenario at a time: the run lasts minutes, so the target is up
+    // when the first check passes and most scenarios are still to run when SIGINT lands.
+    const r = await runCli(['--command', withGrandchild(marker), '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
       env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
-      onSpawn: (pid) => {
-        setTimeout(() => process.kill(pid, 'SIGINT'), 2_500);
+      onLine: {
+        stream: 'stdout',
+        match: /^PASS /,
+        act: (_line, pid) => {
+          aliveAtSignal = processesWith(marker);
+          process.kill(pid, 'SIGINT');
+        },
       },
     });
-    w.stop();
-    expect(r.code).toBe(130);
-    expect(w.seen()).toBe(true);
+    expect(r.actedOn, r.stdout).toBeDefined();
+    expect(r.code, r.stderr).toBe(130);
+    // Both the grandchild and the server were alive when the signal was sent, and neither survives.
+    // (`ps -eo pid,stat,args` lines; the shell leader's own command line names both, so match the command's start.)
+    expect(aliveAtSignal.filter((l) => /^\s*\d+\s+\S+\s+node -e /.test(l)).length, aliveAtSignal.join('\n')).toBe(1);
+    expect(aliveAtSignal.filter((l) => /^\s*\d+\s+\S+\s+node dist\/fixtures\/reference-server\.js /.test(l)).length, aliveAtSignal.join('\n')).toBe(1);
     expect(processesWith(marker)).toEqual([]);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.interrupted).toBe(true);
+    expect(results.target.stderr).toMatch(grandchildLine(marker));
     const verdicts = new Set(results.checks.map((c: { verdict: string }) => c.verdict));
     expect(verdicts.has('pass')).toBe(true);
     expect(verdicts.has('skipped')).toBe(true);
@@ -232,11 +240,11 @@ describe('cli: run deadline, signals and bad output folders', () => {
     const cmd = `node dist/fixtures/reference-server.js ${marker}`;
     const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
       env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
-      onSpawn: (pid) => {
-        setTimeout(() => process.kill(pid, 'SIGTERM'), 2_000);
-      },
+      // Sent once a check passed: the target is up and the run (minutes long) far from its end.
+      onLine: { stream: 'stdout', match: /^PASS /, act: (_line, pid) => process.kill(pid, 'SIGTERM') },
     });
-    expect(r.code).toBe(130);
+    expect(r.actedOn, r.stdout).toBeDefined();
+    expect(r.code, r.stderr).toBe(130);
     expect(processesWith(marker)).toEqual([]);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).interrupted).toBe(true);
   });
