@@ -16,6 +16,7 @@ import { exchange, type ExchangeLimits } from './http.js';
 import { subjectOf } from './subject.js';
 import { buildRequest, redactExtraHeaders } from './request.js';
 import { SESSION_ERA_HTTP_VERSIONS } from './versions.js';
+import { SUITE_CLIENT_INFO } from './probes/params.js';
 
 /**
  * Whether the server negotiates one revision:
@@ -101,7 +102,7 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
         preset: 'bare',
         jsonrpc: {
           method: 'initialize',
-          params: { protocolVersion: requested, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+          params: { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
         },
       },
       opts.url,

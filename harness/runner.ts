@@ -25,6 +25,7 @@ import { unsupportedSentence, type RevisionSupport } from './discovery.js';
 import { streamableHttpTransport } from './streamable-http.js';
 import type { ScenarioTransport, Sent } from './transport.js';
 import { sleep } from './sleep.js';
+import { ENGINE_REASON } from './reason-codes.js';
 
 export { buildRequest, REDACTED, redactExtraHeaders } from './request.js';
 
@@ -112,7 +113,7 @@ interface CheckState {
 
 /** Reason code of an interruption: the abort reason when it is a string (e.g. `run-timeout`), else `run-interrupted`. */
 function interruptReason(signal: AbortSignal): string {
-  return typeof signal.reason === 'string' ? signal.reason : 'run-interrupted';
+  return typeof signal.reason === 'string' ? signal.reason : ENGINE_REASON.runInterrupted;
 }
 
 /** Spec URL for a page/anchor at a revision. */
@@ -180,21 +181,21 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     pending().forEach((st) => decide(st, verdict, extra));
   /** A harness fault in a step (unknown variable, bug): every pending check is `error`, never a verdict on the target. */
   const harnessFault = (step: Step, err: unknown) => {
-    const reason = err instanceof UnknownVariableError ? 'unknown-variable' : 'harness-error';
+    const reason = err instanceof UnknownVariableError ? ENGINE_REASON.unknownVariable : ENGINE_REASON.harnessError;
     decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
     status = 'error';
   };
 
   // Applicability before any traffic.
   if (!inRange(version, scenario.versions)) {
-    decideRest('not-applicable', { reason: 'version-out-of-range' });
+    decideRest('not-applicable', { reason: ENGINE_REASON.versionOutOfRange });
     status = 'not-applicable';
   }
   for (const st of states.values())
-    if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: 'version-out-of-range' });
+    if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: ENGINE_REASON.versionOutOfRange });
   if (pending().length && ctx.revision?.support === 'not-supported' && !scenario.runsAtUnsupportedVersions) {
     decideRest('not-applicable', {
-      reason: 'version-not-supported-by-server',
+      reason: ENGINE_REASON.versionNotSupportedByServer,
       expected: `a server that negotiates ${version}`,
       observed: unsupportedSentence(ctx.revision),
     });
@@ -336,7 +337,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       break;
     }
   }
-  decideRest('error', { reason: 'not-decided', observed: 'no step decided this check (scenario bug)' });
+  decideRest('error', { reason: ENGINE_REASON.notDecided, observed: 'no step decided this check (scenario bug)' });
   // End what the run left open (its sessions), after every verdict; never judged, never in the transcript.
   if (!ctx.signal?.aborted) await transport.close(vars);
 
