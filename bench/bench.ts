@@ -10,11 +10,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadSuite } from '../harness/loader.js';
-import { runSuite } from '../harness/run.js';
-import { SUITES_DIR, PACKAGE_ROOT } from '../harness/paths.js';
-import { SESSION_ERA_HTTP_VERSIONS } from '../harness/versions.js';
-import { startCommand } from '../harness/target.js';
+import { loadSuite } from '../harness/load/loader.js';
+import { runSuite } from '../harness/engine/suite.js';
+import { SUITES_DIR, PACKAGE_ROOT } from '../harness/model/paths.js';
+import { SESSION_ERA_HTTP_VERSIONS } from '../harness/model/versions.js';
+import { startCommand } from '../harness/target/target.js';
 import { createReferenceServer } from '../fixtures/reference-server.js';
 import { VARIANTS } from '../fixtures/variants.js';
 

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { create } from 'xmlbuilder2';
-import { runCli } from './cli-process.js';
-import { SCHEMAS_DIR } from './paths.js';
-import { freePort } from './target.js';
+import { runCli } from '../fixtures/cli-process.js';
+import { SCHEMAS_DIR } from './model/paths.js';
+import { freePort } from './target/target.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'msc-cli-'));
 

@@ -16,18 +16,18 @@ import { existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs'
 import { dirname, resolve, join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import type { RunResults, TargetInfo } from './model.js';
-import type { Scenario } from './scenario-types.js';
-import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './loader.js';
-import { applyBaseline, loadBaseline, type BaselineEntry } from './baseline.js';
-import { runSuite, exitCodeFor } from './run.js';
-import { resolveVersions, DEFAULT_VERSION } from './versions.js';
-import { assertReachable, startCommand, TargetError, type StartedTarget } from './target.js';
-import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './paths.js';
+import type { RunResults, TargetInfo } from './model/results.js';
+import type { Scenario } from './model/scenario.js';
+import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './load/loader.js';
+import { applyBaseline, loadBaseline, type BaselineEntry } from './load/baseline.js';
+import { runSuite, exitCodeFor } from './engine/suite.js';
+import { resolveVersions, DEFAULT_VERSION } from './model/versions.js';
+import { assertReachable, startCommand, TargetError, type StartedTarget } from './target/target.js';
+import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './model/paths.js';
 import { writeReports } from '../reports/index.js';
 import { formatCheckLine, formatDiscovery, formatSummary } from '../reports/console.js';
-import { isEntryModule } from './entry.js';
-import { coverageSummary, coverageTables, loadCoverage } from './coverage.js';
+import { isEntryModule } from './util/entry.js';
+import { coverageSummary, coverageTables, loadCoverage } from './load/coverage.js';
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {

@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { PACKAGE_ROOT } from './paths.js';
+import { PACKAGE_ROOT } from './model/paths.js';
 
 /** Files `npm pack` would publish (paths relative to the package root). */
 function packed(): Set<string> {
@@ -44,7 +44,7 @@ describe('published package', () => {
   });
 
   it('leaves out test files and test helpers', () => {
-    const helpers = ['dist/fixtures/harness-run.js', 'dist/fixtures/real-servers.js', 'dist/fixtures/hostile-server.js', 'dist/harness/cli-process.js', 'dist/bench/bench.js'];
+    const helpers = ['dist/fixtures/harness-run.js', 'dist/fixtures/real-servers.js', 'dist/fixtures/hostile-server.js', 'dist/fixtures/cli-process.js', 'dist/bench/bench.js'];
     expect(helpers.filter((f) => files.has(f))).toEqual([]);
     expect([...files].filter((f) => /\.test\.(js|ts)/.test(f))).toEqual([]);
   });

@@ -1,11 +1,11 @@
 /**
  * Small helpers shared by the renderers. Reports import only the results
- * model (`harness/model.ts`): its types, and its two constant lists.
+ * model (`harness/model/results.ts`): its types, and its two constant lists.
  */
-import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model.js';
+import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model/results.js';
 
 /** Every verdict, in the order reports list them; every level, strictest first (the model's own lists). */
-export { VERDICTS as VERDICT_ORDER, LEVELS as LEVEL_ORDER } from '../harness/model.js';
+export { VERDICTS as VERDICT_ORDER, LEVELS as LEVEL_ORDER } from '../harness/model/results.js';
 
 /**
  * Badness of each verdict for "worst verdict" aggregation: higher is worse.

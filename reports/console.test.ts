@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { Verdict } from '../harness/model.js';
+import type { Verdict } from '../harness/model/results.js';
 import { formatCheckLine, formatSummary, VERDICT_TAGS } from './console.js';
 import { makeSampleResults } from './sample-results.js';
 

@@ -3,7 +3,7 @@
  * Target text is neutralised (no raw control characters, hence no terminal
  * escape sequences from the target) and bounded in length.
  */
-import type { CheckResult, RunDiscovery, RunResults, Verdict } from '../harness/model.js';
+import type { CheckResult, RunDiscovery, RunResults, Verdict } from '../harness/model/results.js';
 import { LEVEL_ORDER, seconds, VERDICT_ORDER } from './common.js';
 
 /** Options of the console formatters. */

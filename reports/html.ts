@@ -4,7 +4,7 @@
  * A Content-Security-Policy meta tag forbids scripts and remote loads as a
  * second line of defence behind {@link escapeHtml}.
  */
-import type { CheckResult, RunResults, Verdict } from '../harness/model.js';
+import type { CheckResult, RunResults, Verdict } from '../harness/model/results.js';
 import { displayValue, seconds, transcriptSlice, VERDICT_ORDER, worstVerdict } from './common.js';
 import { renderTranscript } from './transcript.js';
 

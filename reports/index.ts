@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResults } from '../harness/model.js';
+import type { RunResults } from '../harness/model/results.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJUnit } from './junit.js';

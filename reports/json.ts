@@ -2,7 +2,7 @@
  * `results.json`: the results model serialised unchanged. The document
  * validates against `schemas/results.schema.json`.
  */
-import type { RunResults } from '../harness/model.js';
+import type { RunResults } from '../harness/model/results.js';
 
 /**
  * Serialises `results` as pretty JSON (2-space indent) with a trailing

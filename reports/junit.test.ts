@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { create } from 'xmlbuilder2';
-import type { RunResults } from '../harness/model.js';
+import type { RunResults } from '../harness/model/results.js';
 import { renderJUnit, xmlSafe } from './junit.js';
 import { HOSTILE, makeSampleResults } from './sample-results.js';
 

@@ -4,7 +4,7 @@
  * Built with xmlbuilder2; every string is passed through {@link xmlSafe}.
  */
 import { create } from 'xmlbuilder2';
-import type { CheckResult, RunResults, ScenarioRun } from '../harness/model.js';
+import type { CheckResult, RunResults, ScenarioRun } from '../harness/model/results.js';
 import { checkSlug, checksOfRun, seconds, transcriptSlice } from './common.js';
 import { renderTranscript } from './transcript.js';
 

@@ -4,7 +4,7 @@
  * body, and hostile target strings (markup, `]]>`, quotes, control characters,
  * an ANSI escape) where a target could put them.
  */
-import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model.js';
+import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model/results.js';
 import { VERDICT_ORDER } from './common.js';
 
 /** Markup and quoting a hostile target may send: `<script>alert(1)</script> ]]> "'&`. */

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { ExchangeRecord } from '../harness/model.js';
+import type { ExchangeRecord } from '../harness/model/results.js';
 import { BODY_LIMIT, renderTranscript } from './transcript.js';
 import { LONG_BODY_LENGTH, makeSampleResults } from './sample-results.js';
 

@@ -12,7 +12,7 @@
  * 000 -- note: stream closed by server
  * ```
  */
-import type { ExchangeRecord, SseEventRecord } from '../harness/model.js';
+import type { ExchangeRecord, SseEventRecord } from '../harness/model/results.js';
 
 /** Options of {@link renderTranscript}. */
 export interface TranscriptOptions {

@@ -16,7 +16,7 @@
  * `argument` (the argument or variable name), both absent when nothing was
  * found; `summary`. No parameters.
  */
-import type { Exchange } from '../http.js';
+import type { Exchange } from '../transport/http.js';
 import type { Probe, ProbeOutput } from './types.js';
 
 /** A completion target: the CompleteRequest `ref` and the name of the argument to complete. */

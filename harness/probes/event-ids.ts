@@ -14,7 +14,7 @@
  * `duplicates` (ids seen more than once), `samples`.
  */
 import type { Probe, ProbeOutput } from './types.js';
-import type { Exchange } from '../http.js';
+import type { Exchange } from '../transport/http.js';
 
 /** Ids that occur more than once in the list. */
 export function repeatedIds(ids: string[]): string[] {

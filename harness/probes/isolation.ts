@@ -42,8 +42,8 @@
  * Spec: MCP 2025-03-26 .. 2025-11-25, basic/transports#multiple-connections
  * (each message on only one stream, no broadcast) and #session-management.
  */
-import type { Exchange } from '../http.js';
-import { VERSION_HEADER_SINCE } from '../versions.js';
+import type { Exchange } from '../transport/http.js';
+import { VERSION_HEADER_SINCE } from '../model/versions.js';
 import { CONTRACT_TOOL_EMIT, intParam, SUITE_CLIENT_INFO } from './params.js';
 import type { Probe, ProbeOutput } from './types.js';
 import {

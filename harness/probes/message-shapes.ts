@@ -28,10 +28,10 @@
  * `notificationWithId`, `invalidUtf8`: counts) with `samples` of offenders.
  */
 import type { Probe, ProbeOutput } from './types.js';
-import type { Exchange } from '../http.js';
-import { subjectOf } from '../subject.js';
+import type { Exchange } from '../transport/http.js';
+import { subjectOf } from '../transport/subject.js';
 import { SUITE_CLIENT_INFO } from './params.js';
-import { satisfiesMessageSchema } from '../message-schemas.js';
+import { satisfiesMessageSchema } from '../model/message-schemas.js';
 
 /**
  * The probe's rules, in output order: the schema rule (`schemas/messages/jsonrpc.schema.json`)

@@ -1,5 +1,5 @@
 /** Parameter parsing and shared names for the probes. */
-import { SUITE_VERSION } from '../paths.js';
+import { SUITE_VERSION } from '../model/paths.js';
 
 /**
  * The `clientInfo` the suite's probes send in `initialize` (MCP

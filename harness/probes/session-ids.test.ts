@@ -2,9 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sessionIdsProbe, MAX_CONCURRENCY, MAX_SESSIONS, START_CONCURRENCY } from './session-ids.js';
-import type { Exchange } from '../http.js';
-import type { HttpRequestSpec } from '../scenario-types.js';
-import type { ExchangeRecord } from '../model.js';
+import type { Exchange } from '../transport/http.js';
+import type { HttpRequestSpec } from '../model/scenario.js';
+import type { ExchangeRecord } from '../model/results.js';
 import type { ProbeContext } from './types.js';
 
 type Answer = { status: number; id?: string } | 'transport-error';

@@ -60,12 +60,12 @@
  * answered at all; `server-refused` when the server kept refusing before
  * `minSamples` IDs were in for 60 s.
  */
-import type { Exchange } from '../http.js';
-import type { ExchangeRecord } from '../model.js';
+import type { Exchange } from '../transport/http.js';
+import type { ExchangeRecord } from '../model/results.js';
 import type { Probe, ProbeContext, ProbeOutput } from './types.js';
-import { analyseSessionIds } from './id-analysis.js';
+import { analyseSessionIds } from '../analysis/id-analysis.js';
 import { intParam, SUITE_CLIENT_INFO } from './params.js';
-import { sleep } from '../sleep.js';
+import { sleep } from '../util/sleep.js';
 
 /** Largest `count`. */
 export const MAX_SESSIONS = 1024;

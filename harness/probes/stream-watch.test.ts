@@ -5,8 +5,8 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import type { Agent } from 'undici';
-import { createAgent, exchange, type Exchange } from '../http.js';
-import type { ExchangeRecord } from '../model.js';
+import { createAgent, exchange, type Exchange } from '../transport/http.js';
+import type { ExchangeRecord } from '../model/results.js';
 import type { ProbeContext } from './types.js';
 import { echoMismatches, emittedMethods, isNotification, isResponse, watchStream } from './stream-watch.js';
 import { methodsSeen, sessionOnly, streamsState } from './isolation.js';

@@ -6,9 +6,9 @@
  *
  * Spec: MCP 2025-03-26 .. 2025-11-25, basic/transports#listening-for-messages-from-the-server.
  */
-import type { Exchange } from '../http.js';
-import { mediaType } from '../http.js';
-import type { HttpRequestSpec } from '../scenario-types.js';
+import type { Exchange } from '../transport/http.js';
+import { mediaType } from '../transport/http.js';
+import type { HttpRequestSpec } from '../model/scenario.js';
 import type { ProbeContext } from './types.js';
 
 /** One JSON-RPC message seen on a stream, with the time it was parsed (`Date.now()` ms). */
@@ -55,8 +55,8 @@ export interface WatchedStream {
   waitFor(pred: (messages: TimedMessage[]) => boolean, ms: number): Promise<boolean>;
 }
 
-/** Resolves after `ms` (or at once for `ms <= 0`); see `../sleep.ts`. */
-export { sleep } from '../sleep.js';
+/** Resolves after `ms` (or at once for `ms <= 0`); see `../util/sleep.ts`. */
+export { sleep } from '../util/sleep.js';
 
 /**
  * Opens `spec` (typically `{ method: 'GET', windowMs }`) as a watched stream.

@@ -16,7 +16,7 @@
  * (GET → `text/event-stream` or 405; no JSON-RPC response on the stream unless resuming)
  * and #session-management (DELETE terminates the session).
  */
-import { mediaType, type Exchange } from '../http.js';
+import { mediaType, type Exchange } from '../transport/http.js';
 import { CONTRACT_TOOL_EMIT, intParam } from './params.js';
 import type { Probe, ProbeOutput } from './types.js';
 import { emittedMethods, isNotification, isResponse, listToolNames, responseTo, sleep, watchStream, type StreamEnd } from './stream-watch.js';

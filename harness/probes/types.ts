@@ -1,7 +1,7 @@
 /** The contract between the runner and a named probe. */
-import type { Exchange, ExchangeWatch } from '../http.js';
-import type { HttpRequestSpec, ScenarioResource } from '../scenario-types.js';
-import type { ExchangeRecord } from '../model.js';
+import type { Exchange, ExchangeWatch } from '../transport/http.js';
+import type { HttpRequestSpec, ScenarioResource } from '../model/scenario.js';
+import type { ExchangeRecord } from '../model/results.js';
 
 /** What a probe may do: send requests built like an `http` step's, and read its parameters. */
 export interface ProbeContext {

@@ -22,11 +22,11 @@
  * Sessions are DELETEd afterwards (best effort, not judged).
  */
 import type { Probe, ProbeContext, ProbeOutput } from './types.js';
-import type { Exchange } from '../http.js';
-import type { ExchangeRecord } from '../model.js';
-import { KNOWN_VERSIONS } from '../versions.js';
+import type { Exchange } from '../transport/http.js';
+import type { ExchangeRecord } from '../model/results.js';
+import { KNOWN_VERSIONS } from '../model/versions.js';
 import { SUITE_CLIENT_INFO } from './params.js';
-import { subjectOf } from '../subject.js';
+import { subjectOf } from '../transport/subject.js';
 
 /** Versions that do not exist, one after and one before every real revision. */
 const UNKNOWN = ['2099-01-01', '1999-01-01'];

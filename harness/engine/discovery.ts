@@ -1,0 +1,173 @@
+/**
+ * Discovery: before any scenario runs, one `initialize` per session-era
+ * revision tells which revisions the server negotiates (it echoes them), how
+ * long an `initialize` takes, and the server's `serverInfo`. The run then
+ * judges each revision only by the rules of a revision the server really
+ * negotiates, and probes size their load from the measured latency.
+ *
+ * Spec: MCP 2025-03-26 .. 2025-11-25, basic/lifecycle#version-negotiation —
+ * a server that supports the requested version answers with it; otherwise
+ * with another version it supports. A revision answered with another
+ * version is one the server does not negotiate.
+ */
+import type { Agent } from 'undici';
+import type { ExchangeRecord } from '../model/results.js';
+import { exchange, type ExchangeLimits } from '../transport/http.js';
+import { subjectOf } from '../transport/subject.js';
+import { buildRequest, redactExtraHeaders } from '../transport/request.js';
+import { SESSION_ERA_HTTP_VERSIONS } from '../model/versions.js';
+import { SUITE_CLIENT_INFO } from '../probes/params.js';
+
+/**
+ * Whether the server negotiates one revision:
+ * - `supported`: initialize at it was answered with it;
+ * - `not-supported`: answered with another version, or with a JSON-RPC error by a server that negotiates another revision;
+ * - `unknown`: no usable answer (transport error, 5xx, a 4xx without a JSON-RPC error, an unreadable body, or an
+ *   error from a server that negotiates no revision at all): the revision is judged as requested.
+ */
+export type RevisionSupportState = 'supported' | 'not-supported' | 'unknown';
+
+/** What `initialize` at one revision was answered with. */
+export interface RevisionSupport {
+  /** The revision requested, e.g. `2025-11-25`. */
+  requested: string;
+  support: RevisionSupportState;
+  /** `protocolVersion` of the InitializeResult, when there was one. */
+  answered?: string;
+  /** The answer in words, e.g. `protocolVersion 2025-06-18` or `HTTP 400; JSON-RPC error -32602`. */
+  observed: string;
+  /** Time from sending the initialize to the end of its answer, in ms (absent without an answer). */
+  latencyMs?: number;
+}
+
+/** What discovery learnt about the server. */
+export interface Discovery {
+  /** One entry per session-era revision, newest first (the order they were asked in). */
+  revisions: RevisionSupport[];
+  /** Session-era revisions the server negotiates, oldest first. */
+  negotiated: string[];
+  /** Median `initialize` latency over the answered requests, in ms; absent when none was answered. */
+  initializeLatencyMs?: number;
+  /** `serverInfo` of the first InitializeResult. */
+  serverInfo?: Record<string, unknown>;
+  /**
+   * Whether the answered initializes issued an `Mcp-Session-Id`: `issued` (every one did: GET streams are
+   * per session), `none` (none did: a stateless server, whose GET stream is the server's), `unknown`.
+   */
+  sessionIds: 'issued' | 'none' | 'unknown';
+  /** The initialize exchanges (and only them; the DELETEs that end their sessions are not kept). */
+  exchanges: ExchangeRecord[];
+}
+
+/** Inputs of discovery. */
+export interface DiscoveryOptions {
+  agent: Agent;
+  /** MCP endpoint URL. */
+  url: string;
+  limits: ExchangeLimits;
+  /** Headers added to every request (`--header`). */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+function describe(status: number | undefined, subject: unknown, transport: string | undefined): string {
+  if (transport) return `no answer (${transport})`;
+  const m = subject as { result?: { protocolVersion?: unknown }; error?: { code?: unknown } } | undefined;
+  if (m?.result) return typeof m.result.protocolVersion === 'string' ? `protocolVersion ${m.result.protocolVersion}` : 'an InitializeResult without a string protocolVersion';
+  if (m?.error) return `HTTP ${status ?? '?'}; JSON-RPC error ${String(m.error.code)}`;
+  return `HTTP ${status ?? '?'} without a JSON-RPC response`;
+}
+
+/**
+ * Sends `initialize` at each session-era revision, newest first, one at a
+ * time (so the latency measured is not the suite's own load), and ends each
+ * session it opened with DELETE (best effort, outside any verdict). After a
+ * transport error (timeout, refused connection) it stops asking: the
+ * remaining revisions are `unknown`. Never throws for target misbehaviour.
+ */
+export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
+  const revisions: RevisionSupport[] = [];
+  const exchanges: ExchangeRecord[] = [];
+  const sessions: Array<{ id: string; version?: string }> = [];
+  let serverInfo: Record<string, unknown> | undefined;
+  let id = 0;
+  let broken = false;
+  for (const requested of [...SESSION_ERA_HTTP_VERSIONS].reverse()) {
+    if (broken || opts.signal?.aborted) {
+      revisions.push({ requested, support: 'unknown', observed: 'not asked (an earlier initialize got no answer)' });
+      continue;
+    }
+    const req = buildRequest(
+      {
+        preset: 'bare',
+        jsonrpc: {
+          method: 'initialize',
+          params: { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
+        },
+      },
+      opts.url,
+      {},
+      () => ++id,
+      opts.headers,
+    );
+    const ex = await exchange(opts.agent, req, { kind: 'response', awaitId: req.awaitId }, opts.limits, exchanges.length, 'discovery', opts.signal);
+    redactExtraHeaders(ex.record.request.headers, opts.headers);
+    exchanges.push(ex.record);
+    const res = ex.record.response;
+    const subject = subjectOf(ex, req.awaitId) as { result?: { protocolVersion?: unknown; serverInfo?: unknown } } | undefined;
+    const answered = typeof subject?.result?.protocolVersion === 'string' ? subject.result.protocolVersion : undefined;
+    const observed = describe(res?.status, subject, ex.record.error?.kind);
+    const sid = res?.headers['mcp-session-id'];
+    if (sid) sessions.push({ id: sid, ...(answered ? { version: answered } : {}) });
+    if (!serverInfo && subject?.result?.serverInfo && typeof subject.result.serverInfo === 'object') serverInfo = subject.result.serverInfo as Record<string, unknown>;
+    if (ex.record.error) {
+      broken = true;
+      revisions.push({ requested, support: 'unknown', observed });
+      continue;
+    }
+    const latencyMs = ex.record.durationMs;
+    const status = res?.status ?? 0;
+    // A JSON-RPC error (on a 2xx or a 4xx) may be a refusal of this revision: decided below, once we know whether any revision works.
+    const refused = status < 500 && subject !== undefined && 'error' in (subject as object);
+    const support: RevisionSupportState =
+      status >= 200 && status < 300 && answered !== undefined ? (answered === requested ? 'supported' : 'not-supported') : refused ? 'not-supported' : 'unknown';
+    revisions.push({ requested, support, ...(answered ? { answered } : {}), observed, latencyMs });
+  }
+  // An error answer says "not this revision" only from a server that negotiates some other revision; from a
+  // server that refuses every initialize (credentials missing, broken) it says nothing about revisions: unknown,
+  // so the revision is judged as requested and the failing initialize shows in the verdicts.
+  if (!revisions.some((r) => r.support === 'supported'))
+    for (const r of revisions) if (r.support === 'not-supported' && r.answered === undefined) r.support = 'unknown';
+  // End the sessions discovery opened, so they hold nothing on the server (not judged).
+  for (const s of sessions) {
+    const headers: Record<string, string> = { 'Mcp-Session-Id': s.id };
+    if (s.version && s.version >= '2025-06-18') headers['MCP-Protocol-Version'] = s.version;
+    const req = buildRequest({ method: 'DELETE', preset: 'none', headers }, opts.url, {}, () => ++id, opts.headers);
+    await exchange(opts.agent, req, { kind: 'response' }, { ...opts.limits, timeoutMs: Math.min(opts.limits.timeoutMs, 2_000) }, -1, 'discovery', opts.signal);
+  }
+  const answered = exchanges.filter((r) => r.response && r.response.status >= 200 && r.response.status < 300 && !r.error);
+  const issued = answered.filter((r) => r.response!.headers['mcp-session-id'] !== undefined).length;
+  const sessionIds = answered.length === 0 ? 'unknown' : issued === answered.length ? 'issued' : issued === 0 ? 'none' : 'unknown';
+  const latencies = revisions.flatMap((r) => (r.latencyMs !== undefined ? [r.latencyMs] : [])).sort((a, b) => a - b);
+  return {
+    revisions,
+    negotiated: revisions.filter((r) => r.support === 'supported').map((r) => r.requested).sort(),
+    ...(latencies.length ? { initializeLatencyMs: latencies[Math.floor(latencies.length / 2)]! } : {}),
+    ...(serverInfo ? { serverInfo } : {}),
+    sessionIds,
+    exchanges,
+  };
+}
+
+/** The support entry of `version`, or an `unknown` one when discovery did not ask (e.g. 2024-11-05, stdio only). */
+export function supportOf(d: Discovery, version: string): RevisionSupport {
+  return d.revisions.find((r) => r.requested === version) ?? { requested: version, support: 'unknown', observed: 'not asked' };
+}
+
+/**
+ * One sentence for a revision the server does not negotiate, used as the
+ * observed text of its `not-applicable` checks and in every report.
+ */
+export function unsupportedSentence(r: RevisionSupport): string {
+  return `initialize at ${r.requested} was answered with ${r.observed}: the server does not negotiate ${r.requested}, so its rules do not apply`;
+}

@@ -1,0 +1,402 @@
+/**
+ * Runs one scenario at one protocol version and decides its checks. The
+ * runner speaks to the target only through a `ScenarioTransport`
+ * (`transport.ts`; Streamable HTTP by default), so its step semantics can be
+ * tested against a fake one.
+ *
+ * Per step, in order: send (or run the probe) → if the exchange broke and no
+ * outcome names `transportError`, every pending check is `error` and the
+ * scenario stops → captures → `applies-when` (else pending checks are
+ * `not-applicable`) → `expect` → `outcomes` (first match) → `require` (else
+ * pending checks are `blocked`). A check still pending at the end is an
+ * `error` (`not-decided`): a scenario bug, never a pass.
+ */
+import type { Agent } from 'undici';
+import type { CheckResult, ExchangeRecord, Level, ScenarioRun, ScenarioStatus, Verdict } from '../model/results.js';
+import type { CheckDecl, HttpRequestSpec, Matcher, Outcome, Scenario, Step } from '../model/scenario.js';
+import type { Exchange, ExchangeLimits, ExchangeWatch } from '../transport/http.js';
+import { subjectOf } from '../transport/subject.js';
+import { interpolate, UnknownVariableError } from '../model/interpolate.js';
+import { describeMatcher, describeObservation, matches, resolvePointer, type Observation } from './match.js';
+import { badVerdictFor, capVerdict } from '../model/verdict-policy.js';
+import { inRange } from '../model/versions.js';
+import { PROBES } from '../probes/index.js';
+import { unsupportedSentence, type RevisionSupport } from './discovery.js';
+import { streamableHttpTransport } from '../transport/streamable-http.js';
+import type { ScenarioTransport, Sent } from '../transport/transport.js';
+import { sleep } from '../util/sleep.js';
+import { ENGINE_REASON } from '../model/reason-codes.js';
+
+export { buildRequest, REDACTED, redactExtraHeaders } from '../transport/request.js';
+
+/** What a scenario run needs from the run around it. */
+export interface RunnerContext {
+  agent: Agent;
+  /** MCP endpoint URL. */
+  url: string;
+  limits: ExchangeLimits;
+  protocolVersion: string;
+  /** Aborted when the run is interrupted (SIGINT, run deadline); a string reason becomes the reason code. */
+  signal?: AbortSignal;
+  /** Run options scenarios may read as variables (see OPTION_VARIABLES); undefined values stay absent. */
+  options?: RunOptionVariables;
+  /** Headers added to every request (`--header`, e.g. credentials); their values are redacted in transcripts. */
+  headers?: Record<string, string>;
+  /**
+   * What discovery learnt about `protocolVersion`: when the server does not
+   * negotiate it, the scenario's checks are `not-applicable`
+   * (`version-not-supported-by-server`) and nothing is sent, unless the
+   * scenario `runsAtUnsupportedVersions` (version negotiation).
+   */
+  revision?: RevisionSupport;
+  /** Median `initialize` latency measured by discovery, in ms (probes size their load from it). */
+  initializeLatencyMs?: number;
+  /**
+   * Run-wide memo shared by every scenario run of one run: a probe that
+   * samples the server once per run (the session-ID sample) keeps its
+   * promise here under a key of its choosing.
+   */
+  shared?: Map<string, Promise<unknown>>;
+  /** The transport of each scenario run (default: Streamable HTTP to `url` through `agent`); tests pass fakes. */
+  transport?: TransportFactory;
+}
+
+/** Makes the transport of one scenario run. */
+export type TransportFactory = (scenario: Scenario, ctx: RunnerContext) => ScenarioTransport;
+
+/** Streamable HTTP to `ctx.url` through `ctx.agent`. */
+const defaultTransport: TransportFactory = (scenario, ctx) =>
+  streamableHttpTransport({
+    agent: ctx.agent,
+    url: ctx.url,
+    limits: ctx.limits,
+    ...(ctx.headers ? { headers: ctx.headers } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    holdsGetStream: scenario.holds?.includes('get-stream') === true,
+    protocolVersion: ctx.protocolVersion,
+  });
+
+/** Values of the run options scenarios read (`--session-ttl`, `--session-samples`, `--check-host`). */
+export interface RunOptionVariables {
+  /** Idle time (ms) after which the target expires a session; absent = the expiry scenario is not-applicable. */
+  sessionTtlMs?: number;
+  /** Sessions the session-ID probe opens (default 256). */
+  sessionSamples?: number;
+  /** Whether to judge Host header validation (default false). */
+  checkHost?: boolean;
+}
+
+/** Defaults of the run option variables. */
+export const DEFAULT_RUN_OPTIONS: Required<Omit<RunOptionVariables, 'sessionTtlMs'>> = { sessionSamples: 256, checkHost: false };
+
+/** Longest `wait` step (ms). */
+const MAX_WAIT_MS = 600_000;
+
+
+/** Everything one scenario run produced. */
+export interface ScenarioOutcome {
+  run: ScenarioRun;
+  checks: CheckResult[];
+  /** `serverInfo` of the first InitializeResult seen, if any. */
+  serverInfo?: Record<string, unknown>;
+}
+
+interface CheckState {
+  decl: CheckDecl;
+  level: Level;
+  verdict?: Verdict;
+  reason?: string;
+  expected?: string;
+  observed?: string;
+  seqs: number[];
+}
+
+/** Reason code of an interruption: the abort reason when it is a string (e.g. `run-timeout`), else `run-interrupted`. */
+function interruptReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : ENGINE_REASON.runInterrupted;
+}
+
+/** Spec URL for a page/anchor at a revision. */
+export function specUrl(spec: string, version: string): string {
+  return `https://modelcontextprotocol.io/specification/${version}/${spec}`;
+}
+
+/** Level of a check at a version, after `escalate`. */
+export function levelAt(c: CheckDecl, version: string): Level {
+  return c.escalate && version >= c.escalate.from ? c.escalate.level : c.level;
+}
+
+
+function collectMatchers(step: Step): Matcher[] {
+  return [
+    ...Object.values(step.expect ?? {}),
+    ...(step.outcomes ?? []).flatMap((o) => (o.when ? [o.when] : [])),
+  ];
+}
+
+function mentionsTransportError(m: Matcher): boolean {
+  return m.transportError !== undefined || (m.all ?? []).some(mentionsTransportError) || (m.any ?? []).some(mentionsTransportError);
+}
+
+function safeInterpolate(s: string | undefined, vars: Record<string, unknown>): string | undefined {
+  if (s === undefined) return undefined;
+  try {
+    return interpolate(s, vars);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * Runs `scenario` at `ctx.protocolVersion`. Never throws for target
+ * misbehaviour; harness faults inside a step become `error` verdicts.
+ */
+export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promise<ScenarioOutcome> {
+  const version = ctx.protocolVersion;
+  const key = `${scenario.id}@${version}`;
+  const started = Date.now();
+  const transcript: ExchangeRecord[] = [];
+  const states = new Map<string, CheckState>();
+  for (const c of scenario.checks) states.set(c.id, { decl: c, level: levelAt(c, version), seqs: [] });
+  const target = new URL(ctx.url);
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: target.origin, port };
+  for (const [k, v] of Object.entries({ ...DEFAULT_RUN_OPTIONS, ...ctx.options })) if (v !== undefined) vars[k] = v;
+  let serverInfo: Record<string, unknown> | undefined;
+  let jsonRpcId = 0;
+  const nextId = () => ++jsonRpcId;
+  let status: ScenarioStatus = 'completed';
+  let lastObs: Observation = { captures: vars };
+
+  const pending = () => [...states.values()].filter((s) => s.verdict === undefined);
+  const decide = (st: CheckState, verdict: Verdict, extra: { reason?: string; expected?: string; observed?: string }) => {
+    if (st.verdict !== undefined) return;
+    st.verdict = capVerdict(verdict, st.level);
+    if (extra.reason) st.reason = extra.reason;
+    if (extra.expected) st.expected = extra.expected;
+    if (extra.observed) st.observed = extra.observed;
+    st.seqs = transcript.map((r) => r.seq);
+  };
+  const decideRest = (verdict: Verdict, extra: { reason?: string; expected?: string; observed?: string }) =>
+    pending().forEach((st) => decide(st, verdict, extra));
+  /** A harness fault in a step (unknown variable, bug): every pending check is `error`, never a verdict on the target. */
+  const harnessFault = (step: Step, err: unknown) => {
+    const reason = err instanceof UnknownVariableError ? ENGINE_REASON.unknownVariable : ENGINE_REASON.harnessError;
+    decideRest('error', { reason, observed: `step ${step.id}: ${(err as Error).message}` });
+    status = 'error';
+  };
+
+  // Applicability before any traffic.
+  if (!inRange(version, scenario.versions)) {
+    decideRest('not-applicable', { reason: ENGINE_REASON.versionOutOfRange });
+    status = 'not-applicable';
+  }
+  for (const st of states.values())
+    if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: ENGINE_REASON.versionOutOfRange });
+  if (pending().length && ctx.revision?.support === 'not-supported' && !scenario.runsAtUnsupportedVersions) {
+    decideRest('not-applicable', {
+      reason: ENGINE_REASON.versionNotSupportedByServer,
+      expected: `a server that negotiates ${version}`,
+      observed: unsupportedSentence(ctx.revision),
+    });
+    status = 'not-applicable';
+  }
+
+  const transport = (ctx.transport ?? defaultTransport)(scenario, ctx);
+  const keep = (rec: ExchangeRecord) => {
+    // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
+    rec.seq = transcript.length;
+    transcript.push(rec);
+  };
+  const send = (spec: HttpRequestSpec, stepId: string, record: boolean, watch?: ExchangeWatch): Promise<Sent> =>
+    transport.http(spec, { stepId, vars, nextId, ...(watch ? { watch } : {}), ...(record ? { keep: (ex: Exchange) => keep(ex.record) } : {}) }).then((sent) => {
+      if (record) keep(sent.ex.record);
+      return sent;
+    });
+
+  for (const step of scenario.steps) {
+    if (pending().length === 0) break;
+    if (ctx.signal?.aborted) {
+      decideRest('skipped', { reason: interruptReason(ctx.signal) });
+      status = 'interrupted';
+      break;
+    }
+    // A step without http/probe asserts on the previous step's observation.
+    const obs: Observation = step.http || step.probe ? { captures: vars } : { ...lastObs, captures: vars };
+    try {
+      if (step.wait !== undefined) {
+        const ms = Number(interpolate(step.wait, vars));
+        if (!Number.isFinite(ms) || ms < 0 || ms > MAX_WAIT_MS) throw new Error(`wait of ${String(ms)} ms is outside 0..${MAX_WAIT_MS}`);
+        await sleep(ms, ctx.signal);
+      } else if (step.http) {
+        const { ex, awaitId } = await send(step.http, step.id, true);
+        obs.record = ex.record;
+        obs.messages = ex.messages;
+        obs.subject = subjectOf(ex, awaitId);
+        const info = resolvePointer(obs.subject, '/result/serverInfo');
+        if (!serverInfo && info && typeof info === 'object' && step.http.jsonrpc?.method === 'initialize') serverInfo = info as Record<string, unknown>;
+      } else if (step.probe) {
+        const probe = PROBES[step.probe]!;
+        let unrecorded = 0;
+        const shared = ctx.shared ?? new Map<string, Promise<unknown>>();
+        const res = await probe.run({
+          params: interpolate(step.with ?? {}, vars),
+          protocolVersion: version,
+          ...(ctx.initializeLatencyMs !== undefined ? { initializeLatencyMs: ctx.initializeLatencyMs } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          request: async (spec, opts) => {
+            const record = opts?.transcript !== false;
+            if (!record) unrecorded++;
+            return (await send(spec, step.id, record, opts?.watch)).ex;
+          },
+          record: (rec, note) => keep({ ...structuredClone(rec), step: step.id, ...(note ? { note: rec.note ? `${rec.note}; ${note}` : note } : {}) }),
+          once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+            if (!shared.has(key)) shared.set(key, fn());
+            return shared.get(key) as Promise<T>;
+          },
+        });
+        obs.subject = res.output;
+        if (unrecorded && transcript.length) {
+          const last = transcript[transcript.length - 1]!;
+          last.note = `${last.note ? `${last.note}; ` : ''}probe ${step.probe} sent ${unrecorded} further exchanges not kept in the transcript`;
+        }
+        if (res.error) {
+          decideRest('error', { reason: res.error.kind, observed: `${res.error.message}. ${res.output.summary}` });
+          status = 'error';
+          break;
+        }
+      }
+    } catch (err) {
+      harnessFault(step, err);
+      break;
+    }
+
+    // A broken exchange decides nothing about conformance unless a rung asks for it.
+    if (ctx.signal?.aborted) {
+      // What this step saw was cut short by the interruption: decide nothing from it.
+      decideRest('skipped', { reason: interruptReason(ctx.signal) });
+      status = 'interrupted';
+      break;
+    }
+    lastObs = obs;
+    // Judging may also meet harness faults (a variable captured as absent, a bad pattern): those are errors, never verdicts.
+    try {
+      const brokeAt = step.http || step.probe ? obs.record?.error : undefined;
+      if (brokeAt) {
+        const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
+        if (!explicit) {
+          decideRest('error', { reason: brokeAt.kind, observed: `step ${step.id}: ${brokeAt.kind}: ${brokeAt.message}` });
+          status = 'error';
+          break;
+        }
+      }
+
+      for (const [name, spec] of Object.entries(step.capture ?? {})) {
+        if ('header' in spec) vars[name] = obs.record?.response?.headers[spec.header.toLowerCase()];
+        else if ('pointer' in spec) vars[name] = resolvePointer(obs.subject, spec.pointer);
+        else vars[name] = obs.record?.response?.status;
+      }
+
+      const aw = step['applies-when'];
+      if (aw && !matches(interpolate(aw.that, vars), obs)) {
+        decideRest('not-applicable', { reason: aw.reason, expected: describeMatcher(aw.that), observed: describeObservation(obs, [aw.that]) });
+        status = 'not-applicable';
+        break;
+      }
+
+      const looked = collectMatchers(step).map((m) => interpolate(m, vars));
+      for (const [slug, m] of Object.entries(step.expect ?? {})) {
+        const st = states.get(slug)!;
+        const mi = interpolate(m, vars);
+        const ok = matches(mi, obs);
+        decide(st, ok ? 'pass' : badVerdictFor(st.level), { expected: describeMatcher(mi), observed: describeObservation(obs, [mi]) });
+      }
+
+      if (step.outcomes) {
+        const rung = step.outcomes.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
+        if (rung) applyRung(rung, step.outcomes, states, decide, obs, looked, vars);
+        if (rung?.end) {
+          decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
+          status = 'ended-early';
+          break;
+        }
+      }
+
+      const rq = step.require;
+      if (rq && !matches(interpolate(rq.that, vars), obs)) {
+        decideRest('blocked', {
+          reason: rq.reason,
+          expected: `step ${step.id}: ${describeMatcher(rq.that)}`,
+          observed: describeObservation(obs, [rq.that]),
+        });
+        status = 'ended-early';
+        break;
+      }
+    } catch (err) {
+      harnessFault(step, err);
+      break;
+    }
+  }
+  decideRest('error', { reason: ENGINE_REASON.notDecided, observed: 'no step decided this check (scenario bug)' });
+  // End what the run left open (its sessions), after every verdict; never judged, never in the transcript.
+  if (!ctx.signal?.aborted) await transport.close(vars);
+
+  const checks: CheckResult[] = scenario.checks.map((c) => {
+    const st = states.get(c.id)!;
+    const r: CheckResult = {
+      id: `${scenario.id}/${c.id}`,
+      scenario: scenario.id,
+      protocolVersion: version,
+      title: c.title,
+      level: st.level,
+      requirements: c.requirements,
+      spec: c.spec,
+      specUrl: specUrl(c.spec, version),
+      verdict: st.verdict!,
+      transcript: { scenarioRun: key, seqs: st.seqs },
+    };
+    if (st.reason) r.reason = st.reason;
+    if (st.expected) r.expected = st.expected;
+    if (st.observed) r.observed = st.observed;
+    return r;
+  });
+  const captures: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(vars))
+    if (!['url', 'origin', 'port', 'protocolVersion', ...Object.keys(DEFAULT_RUN_OPTIONS), 'sessionTtlMs'].includes(k) && v !== undefined) captures[k] = v;
+  const run: ScenarioRun = {
+    key,
+    id: scenario.id,
+    title: scenario.title,
+    file: scenario.file,
+    protocolVersion: version,
+    status,
+    durationMs: Date.now() - started,
+    captures,
+    transcript,
+    checks: checks.map((c) => c.id),
+  };
+  return { run, checks, ...(serverInfo ? { serverInfo } : {}) };
+}
+
+function applyRung(
+  rung: Outcome,
+  ladder: Outcome[],
+  states: Map<string, CheckState>,
+  decide: (st: CheckState, v: Verdict, extra: { reason?: string; expected?: string; observed?: string }) => void,
+  obs: Observation,
+  looked: Matcher[],
+  vars: Record<string, unknown>,
+): void {
+  for (const [slug, verdict] of Object.entries(rung.record)) {
+    const st = states.get(slug)!;
+    // "Expected" is what the passing rungs for this check ask for.
+    const good = ladder.filter((o) => o.when && o.record[slug] === 'pass').map((o) => describeMatcher(interpolate(o.when!, vars)));
+    const expected = safeInterpolate(rung.expected, vars) ?? (good.length ? good.join('; or ') : undefined);
+    const observed = safeInterpolate(rung.observed, vars) ?? describeObservation(obs, looked);
+    decide(st, verdict, {
+      ...(rung.reason ? { reason: rung.reason } : {}),
+      ...(expected ? { expected } : {}),
+      observed,
+    });
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Runs a set of scenarios at a set of protocol versions against one endpoint
+ * and assembles the results model. Independent scenario runs go concurrently.
+ */
+import type { CheckResult, RunDiscovery, RunResults, ScenarioRun, TargetInfo, Verdict } from '../model/results.js';
+import { VERDICTS } from '../model/results.js';
+import type { Scenario } from '../model/scenario.js';
+import { createAgent, type ExchangeLimits } from '../transport/http.js';
+import { DEFAULT_RUN_OPTIONS, runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
+import { runScheduled } from './scheduler.js';
+import { discover, supportOf } from './discovery.js';
+import { DEFAULT_VERSION } from '../model/versions.js';
+import { SUITE_VERSION } from '../model/paths.js';
+
+/** Inputs of a run. */
+export interface SuiteRunOptions {
+  /** MCP endpoint URL. */
+  url: string;
+  target: TargetInfo;
+  scenarios: Scenario[];
+  /**
+   * Protocol versions to run, oldest first. Absent: the newest session-era
+   * revision the server negotiates (discovery), else 2025-11-25.
+   */
+  versions?: string[];
+  limits: ExchangeLimits;
+  /** Scenario runs in flight at once (≥ 1). */
+  concurrency: number;
+  /** Called once discovery has run, before any scenario, with the versions the run will judge (progress output). */
+  onDiscovered?: (d: RunDiscovery, versions: string[]) => void;
+  /** Called as each scenario run finishes (progress output). */
+  onScenarioDone?: (o: ScenarioOutcome) => void;
+  /** Aborting it interrupts the run: unstarted steps are `skipped` (reason `run-interrupted`). */
+  signal?: AbortSignal;
+  /** Run options scenarios read as variables (`--session-ttl`, `--session-samples`, `--check-host`). */
+  options?: RunOptionVariables;
+  /** Headers added to every request (`--header`); values are redacted in transcripts, names recorded in `options.headers`. */
+  headers?: Record<string, string>;
+}
+
+/** Counts verdicts per verdict and per level × verdict. */
+export function summarise(checks: CheckResult[]): Pick<RunResults, 'summary' | 'byLevel'> {
+  const summary = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  const byLevel: RunResults['byLevel'] = {};
+  for (const c of checks) {
+    summary[c.verdict]++;
+    const row = (byLevel[c.level] ??= {});
+    row[c.verdict] = (row[c.verdict] ?? 0) + 1;
+  }
+  return { summary, byLevel };
+}
+
+/**
+ * Runs every scenario at every version. Never throws for target misbehaviour.
+ * @returns the complete results model (interrupted runs included)
+ */
+export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
+  const startedAt = new Date();
+  const agent = createAgent();
+  const outcomes: ScenarioOutcome[] = [];
+  let discovery: RunDiscovery | undefined;
+  let versions = opts.versions ?? [];
+  try {
+    const d = await discover({ agent, url: opts.url, limits: opts.limits, ...(opts.headers ? { headers: opts.headers } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (!opts.versions) versions = [d.negotiated.at(-1) ?? DEFAULT_VERSION];
+    discovery = {
+      revisions: d.revisions,
+      negotiated: d.negotiated,
+      ...(d.initializeLatencyMs !== undefined ? { initializeLatencyMs: d.initializeLatencyMs } : {}),
+      notNegotiated: versions.filter((v) => supportOf(d, v).support === 'not-supported'),
+      versionsChosen: opts.versions ? 'requested' : d.negotiated.length ? 'newest-negotiated' : 'default',
+      sessionIds: d.sessionIds,
+      exchanges: d.exchanges,
+    };
+    opts.onDiscovered?.(discovery, versions);
+    if (d.serverInfo && !opts.target.serverInfo) opts.target = { ...opts.target, serverInfo: d.serverInfo };
+    const shared = new Map<string, Promise<unknown>>();
+    const jobs = versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
+    // A server that issues session IDs keeps a GET stream per session: each scenario holds its own sessions' streams,
+    // so `get-stream` holders need not take turns. Without session IDs (or when unsure) the stream is the server's.
+    const perSessionStreams = d.sessionIds === 'issued';
+    const resourcesOf = ({ s }: { s: Scenario }) => (s.holds ?? []).filter((r) => !(r === 'get-stream' && perSessionStreams));
+    const done = await runScheduled(jobs, opts.concurrency, resourcesOf, async ({ s, v }) => {
+      const o = await runScenario(s, {
+        agent,
+        url: opts.url,
+        limits: opts.limits,
+        protocolVersion: v,
+        revision: supportOf(d, v),
+        ...(d.initializeLatencyMs !== undefined ? { initializeLatencyMs: d.initializeLatencyMs } : {}),
+        shared,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.options ? { options: opts.options } : {}),
+        ...(opts.headers ? { headers: opts.headers } : {}),
+      });
+      opts.onScenarioDone?.(o);
+      return o;
+    });
+    outcomes.push(...done);
+  } finally {
+    await agent.destroy().catch(() => undefined);
+  }
+  const target: TargetInfo = { ...opts.target };
+  const info = outcomes.find((o) => o.serverInfo)?.serverInfo;
+  if (info && !target.serverInfo) target.serverInfo = info;
+  const scenarios: ScenarioRun[] = outcomes.map((o) => o.run);
+  const checks = outcomes.flatMap((o) => o.checks);
+  return {
+    format: 'mcp-session-conformance.results/1',
+    suiteVersion: SUITE_VERSION,
+    target,
+    protocolVersion: versions[0] ?? DEFAULT_VERSION,
+    protocolVersions: versions,
+    ...(discovery ? { discovery } : {}),
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    interrupted: opts.signal?.aborted ?? false,
+    options: {
+      timeoutMs: opts.limits.timeoutMs,
+      maxResponseBytes: opts.limits.maxResponseBytes,
+      concurrency: opts.concurrency,
+      ...Object.fromEntries(Object.entries({ ...DEFAULT_RUN_OPTIONS, ...opts.options }).filter(([, v]) => v !== undefined)),
+      ...(opts.headers && Object.keys(opts.headers).length ? { headers: Object.keys(opts.headers) } : {}),
+    },
+    ...summarise(checks),
+    scenarios,
+    checks,
+  };
+}
+
+/**
+ * Exit code for finished results: 1 when any check is `fail`, `error` or
+ * `blocked` that a baseline did not expect; else 3 when baseline entries are
+ * stale; else 0. `blocked` gates too: the server failed a step the check
+ * needed (e.g. initialize), so a run narrowed by `--scenario` must not go
+ * green on a server that cannot even open a session.
+ */
+export function exitCodeFor(results: RunResults): 0 | 1 | 3 {
+  const gating = results.checks.some((c) => ['fail', 'error', 'blocked'].includes(c.verdict) && c.baseline !== 'expected');
+  if (gating) return 1;
+  return results.baseline && results.baseline.stale.length > 0 ? 3 : 0;
+}

@@ -1,0 +1,65 @@
+/**
+ * Baselines: verdicts a server is known to produce (a YAML file kept in the
+ * server's repository). A result matching an entry does not gate the exit
+ * code; an entry for a check that ran but no longer gives that verdict is
+ * stale. Format: `schemas/baseline.schema.json`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { CheckResult } from '../model/results.js';
+import { fail, parseYaml, validate } from './loader.js';
+import { SCHEMAS_DIR } from '../model/paths.js';
+import { loadPublished, resolvePublished } from './published.js';
+
+/** One expected verdict; without `version` it holds at every version. */
+export interface BaselineEntry {
+  check: string;
+  version?: string;
+  verdict: 'fail' | 'warn' | 'error' | 'blocked';
+  note?: string;
+}
+
+/**
+ * Loads and validates a baseline file. An entry naming a published check ID
+ * that was renamed (an alias in `suites/_catalog/published-checks.yaml`)
+ * applies to the check that replaced it: its `check` is the current ID.
+ * @param knownChecks fully qualified IDs of every check in the suite
+ * @param aliases published old ID → new ID (default: the bundled list's)
+ * @throws ScenarioError (file:line:col) for invalid YAML, schema errors and unknown check IDs
+ */
+export function loadBaseline(path: string, knownChecks: Set<string>, aliases: Record<string, string> = loadPublished().aliases): BaselineEntry[] {
+  const p = parseYaml(path, path);
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  validate(p, ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'baseline.schema.json'), 'utf8'))));
+  const entries = (p.data as { expected: BaselineEntry[] }).expected;
+  entries.forEach((e, i) => {
+    if (knownChecks.has(e.check)) return;
+    const now = resolvePublished(e.check, aliases, knownChecks);
+    if (now === undefined) fail(p, ['expected', i, 'check'], `unknown check "${e.check}" (--list shows the known ones)`);
+    e.check = now;
+  });
+  return entries;
+}
+
+/** What a baseline did to a run. */
+export interface BaselineOutcome {
+  /** Result keys (`<check-id>@<version>`) whose verdict the baseline expected. */
+  expected: string[];
+  /** Entries for checks that ran but did not give the expected verdict at any matching version. */
+  stale: BaselineEntry[];
+}
+
+/** Matches results against baseline entries. */
+export function applyBaseline(entries: BaselineEntry[], checks: CheckResult[]): BaselineOutcome {
+  const expected: string[] = [];
+  const stale: BaselineEntry[] = [];
+  for (const e of entries) {
+    const ran = checks.filter((c) => c.id === e.check && (e.version === undefined || c.protocolVersion === e.version));
+    const hit = ran.filter((c) => c.verdict === e.verdict);
+    hit.forEach((c) => expected.push(`${c.id}@${c.protocolVersion}`));
+    // Skipped runs (interrupted) say nothing about staleness.
+    if (ran.length && !hit.length && ran.some((c) => c.verdict !== 'skipped')) stale.push(e);
+  }
+  return { expected: [...new Set(expected)], stale };
+}
