@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CheckResult } from '../model/results.js';
-import { fail, parseYaml, validate } from './loader.js';
+import { fail, parseYaml, validate } from './source.js';
 import { SCHEMAS_DIR } from '../model/paths.js';
 import { loadPublished, resolvePublished } from './published.js';
 

@@ -19,7 +19,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Scenario } from '../model/scenario.js';
-import { fail, loadSuite, parseYaml, validate } from './loader.js';
+import { loadSuite } from './loader.js';
+import { fail, parseYaml, validate } from './source.js';
 import { SCHEMAS_DIR, SUITES_DIR } from '../model/paths.js';
 import { isEntryModule } from '../util/entry.js';
 

@@ -15,8 +15,8 @@
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isMap, isNode, isSeq, visit, type Document, type Node as YamlNode } from 'yaml';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { isMap, isNode, isSeq, type Node as YamlNode } from 'yaml';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Level, Verdict } from '../model/results.js';
 import type { CheckDecl, MacroFile, MacroParam, Matcher, Outcome, Scenario, Step } from '../model/scenario.js';
 import { referencedVariables, BUILTIN_VARIABLES } from '../model/interpolate.js';
@@ -27,19 +27,9 @@ import { instantiateNode, parameterReferences, ParameterError, resolveLoadTimeVa
 import { MAX_BAD, SEVERITY } from '../model/verdict-policy.js';
 import { checkLevelProblem } from '../model/levels.js';
 import { messageValidator } from '../model/message-schemas.js';
+import { ScenarioError, fail, locate as posOf, parseYaml, validate, validateAt, type Parsed } from './source.js';
 
-/** A scenario file problem, located in its source. */
-export class ScenarioError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly col: number,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}:${col}: ${problem}`);
-    this.name = 'ScenarioError';
-  }
-}
+export { ScenarioError, parseYaml, fail, validate, type Parsed } from './source.js';
 
 export { badVerdictFor, capVerdict } from '../model/verdict-policy.js';
 
@@ -60,129 +50,6 @@ function getValidators() {
     };
   }
   return validators;
-}
-
-/** A parsed YAML file with its positions, for located errors. */
-export interface Parsed {
-  doc: Document;
-  lc: LineCounter;
-  data: unknown;
-  file: string;
-}
-
-/** Parses YAML with positions. @throws ScenarioError naming file:line:col for invalid YAML */
-export function parseYaml(path: string, display: string, text?: string): Parsed {
-  let src: string;
-  try {
-    src = text ?? readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ScenarioError(display, 1, 1, `cannot read file: ${(e as Error).message}`);
-  }
-  const lc = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lc.linePos(err.pos[0]);
-    throw new ScenarioError(display, pos.line, pos.col, `invalid YAML: ${err.message.split('\n')[0]}`);
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    // Aliases fail only here: an undefined anchor, or too many expansions.
-    const pos = lc.linePos(badAlias(doc)?.range?.[0] ?? 0);
-    throw new ScenarioError(display, pos.line, pos.col, `invalid YAML: ${(e as Error).message}`);
-  }
-  return { doc, lc, data, file: display };
-}
-
-/** The first alias whose anchor is not defined before it, else the first alias. */
-function badAlias(doc: Document): YamlNode | undefined {
-  const anchors = new Set<string>();
-  let first: YamlNode | undefined;
-  let bad: YamlNode | undefined;
-  visit(doc, (_, n) => {
-    if (isAlias(n)) {
-      first ??= n;
-      if (!anchors.has(n.source)) {
-        bad = n;
-        return visit.BREAK;
-      }
-    } else if (isNode(n) && n.anchor) anchors.add(n.anchor);
-    return undefined;
-  });
-  return bad ?? first;
-}
-
-function posOf(p: Parsed, path: Array<string | number>, key = false): { line: number; col: number } {
-  // Walk up until a node exists; point at the key when asked (e.g. unknown property).
-  for (let n = path.length; n >= 0; n--) {
-    const sub = path.slice(0, n);
-    if (key && n === path.length && sub.length) {
-      const parent = sub.length > 1 ? p.doc.getIn(sub.slice(0, -1), true) : p.doc.contents;
-      const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> })?.items;
-      const pair = items?.find((it) => it.key && it.key.value === sub[sub.length - 1]);
-      if (pair?.key?.range) {
-        const pos = p.lc.linePos(pair.key.range[0]);
-        return { line: pos.line, col: pos.col };
-      }
-    }
-    const node = sub.length ? p.doc.getIn(sub, true) : p.doc.contents;
-    if (isNode(node) && node.range) {
-      const pos = p.lc.linePos(node.range[0]);
-      return { line: pos.line, col: pos.col };
-    }
-  }
-  return { line: 1, col: 1 };
-}
-
-/** Throws a ScenarioError located at `path` in `p`. */
-export function fail(p: Parsed, path: Array<string | number>, problem: string, key = false): never {
-  const { line, col } = posOf(p, path, key);
-  throw new ScenarioError(p.file, line, col, problem);
-}
-
-function splitPointer(ptr: string): Array<string | number> {
-  return ptr
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-/** Picks the most useful of ajv's errors: the deepest, preferring concrete keywords over oneOf/anyOf summaries. */
-function bestError(errors: ErrorObject[]): ErrorObject {
-  const rank = (e: ErrorObject) =>
-    e.instancePath.split('/').length * 10 + (['oneOf', 'anyOf', 'not', 'if'].includes(e.keyword) ? 0 : 5);
-  return [...errors].sort((a, b) => rank(b) - rank(a))[0]!;
-}
-
-function describeAjv(e: ErrorObject): { path: Array<string | number>; message: string; key: boolean } {
-  const path = splitPointer(e.instancePath);
-  const where = e.instancePath ? `at ${e.instancePath.slice(1).replace(/\//g, '.')}` : 'at top level';
-  if (e.keyword === 'additionalProperties') {
-    const prop = (e.params as { additionalProperty: string }).additionalProperty;
-    return { path: [...path, prop], message: `unknown key "${prop}" ${where}`, key: true };
-  }
-  if (e.keyword === 'required') {
-    return { path, message: `missing required key "${(e.params as { missingProperty: string }).missingProperty}" ${where}`, key: false };
-  }
-  if (e.keyword === 'enum' && e.schemaPath.endsWith('/$defs/reason/enum')) {
-    // The list is long: name where it lives instead of printing it.
-    return { path, message: `${where}: not a known reason code (the closed list is suites/_catalog/reasons.yaml: add the code there, then npm run gen)`, key: false };
-  }
-  if (e.keyword === 'enum') {
-    return { path, message: `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`, key: false };
-  }
-  return { path, message: `${where}: ${e.message ?? e.keyword}`, key: false };
-}
-
-/** Validates `p` with an ajv function. @throws ScenarioError at the most specific failing key */
-export function validate(p: Parsed, fn: ValidateFunction): void {
-  if (!fn(p.data)) {
-    const e = describeAjv(bestError(fn.errors ?? []));
-    fail(p, e.path, `schema: ${e.message}`, e.key);
-  }
 }
 
 /** Requirement IDs a suite may cite; `levels` (ID → the catalog's level text, when it gives one) lets the loader cross-check check levels. */
@@ -207,13 +74,6 @@ interface Macro {
   params: Record<string, MacroParam>;
   steps: RawStep[];
   parsed: Parsed;
-}
-
-/** Validates `value` with an ajv function; a problem is located at `path` (+ the failing key) in `p`, `note` appended. */
-function validateAt(p: Parsed, path: Array<string | number>, value: unknown, fn: ValidateFunction, note: string): void {
-  if (fn(value)) return;
-  const e = describeAjv(bestError(fn.errors ?? []));
-  fail(p, [...path, ...e.path], `schema: ${e.message} (${note})`, e.key);
 }
 
 /**

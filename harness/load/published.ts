@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { isSeq, parseDocument } from 'yaml';
-import { fail, parseYaml, validate } from './loader.js';
+import { fail, parseYaml, validate } from './source.js';
 import { SCHEMAS_DIR, SUITES_DIR } from '../model/paths.js';
 
 /** The bundled list. */

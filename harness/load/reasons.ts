@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { fail, parseYaml, validate } from './loader.js';
+import { fail, parseYaml, validate } from './source.js';
 import { SCHEMAS_DIR, SUITES_DIR } from '../model/paths.js';
 import type { ReasonVerdict } from '../model/reason-codes.js';
 import type { Scenario } from '../model/scenario.js';
