@@ -22,6 +22,7 @@ import { bundledCoverage, coverageDocument } from '../load/coverage.js';
 import { loadSuite } from '../load/loader.js';
 import { PACKAGE_ROOT, SUITES_DIR } from '../model/paths.js';
 import { isEntryModule } from '../util/entry.js';
+import { forgetSchemas } from '../model/json-schema.js';
 import { loadReasonCatalog, reasonsSchemaText, reasonsTable } from '../load/reasons.js';
 import { withNewChecksPublished } from '../load/published.js';
 
@@ -68,7 +69,11 @@ export function generate(root: string = PACKAGE_ROOT): string[] {
   const readmePath = join(root, 'README.md');
   const reasons = loadReasonCatalog();
   // The reason enum first: the suite loads against it.
-  if (writeIfChanged(join(root, 'schemas', 'reasons.schema.json'), reasonsSchemaText(reasons))) written.push('schemas/reasons.schema.json');
+  if (writeIfChanged(join(root, 'schemas', 'reasons.schema.json'), reasonsSchemaText(reasons))) {
+    written.push('schemas/reasons.schema.json');
+    // Loading the reason catalog compiled the schemas: read them again, with the new enum.
+    forgetSchemas();
+  }
   const suite = loadSuite(SUITES_DIR);
   const readme = withSection(withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(suite)), 'reasons', reasonsTable(reasons));
   if (writeIfChanged(readmePath, readme)) written.push('README.md');

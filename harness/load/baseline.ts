@@ -4,12 +4,9 @@
  * code; an entry for a check that ran but no longer gives that verdict is
  * stale. Format: `schemas/baseline.schema.json`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { schemaValidator } from '../model/json-schema.js';
 import type { CheckResult } from '../model/results.js';
 import { fail, parseYaml, validate } from './source.js';
-import { SCHEMAS_DIR } from '../model/paths.js';
 import { loadPublished, resolvePublished } from './published.js';
 
 /** One expected verdict; without `version` it holds at every version. */
@@ -30,8 +27,7 @@ export interface BaselineEntry {
  */
 export function loadBaseline(path: string, knownChecks: Set<string>, aliases: Record<string, string> = loadPublished().aliases): BaselineEntry[] {
   const p = parseYaml(path, path);
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  validate(p, ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'baseline.schema.json'), 'utf8'))));
+  validate(p, schemaValidator('baseline.schema.json'));
   const entries = (p.data as { expected: BaselineEntry[] }).expected;
   entries.forEach((e, i) => {
     if (knownChecks.has(e.check)) return;

@@ -15,13 +15,13 @@
  * committed file in sync); `mcp-session-conformance --coverage` prints the
  * same tables for the selected suite.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { schemaValidator } from '../model/json-schema.js';
 import type { Scenario } from '../model/scenario.js';
 import { loadSuite } from './loader.js';
 import { fail, parseYaml, validate } from './source.js';
-import { SCHEMAS_DIR, SUITES_DIR } from '../model/paths.js';
+import { SUITES_DIR } from '../model/paths.js';
 import { isEntryModule } from '../util/entry.js';
 
 /** A section of the catalog (`1`, `6.7`, …); only `scope: in` sections are held to account. */
@@ -90,17 +90,6 @@ export interface Coverage {
   outOfScope: Array<{ section: CatalogSection; ids: string[] }>;
 }
 
-const validators = new Map<string, ValidateFunction>();
-function validatorFor(schemaFile: string): ValidateFunction {
-  let v = validators.get(schemaFile);
-  if (!v) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    v = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, schemaFile), 'utf8')));
-    validators.set(schemaFile, v);
-  }
-  return v;
-}
-
 /**
  * Loads and validates a requirement catalog.
  * @param display the path as shown in messages (defaults to `path`)
@@ -108,7 +97,7 @@ function validatorFor(schemaFile: string): ValidateFunction {
  */
 export function loadCatalog(path: string, display = path): Catalog {
   const p = parseYaml(path, display);
-  validate(p, validatorFor('requirements.schema.json'));
+  validate(p, schemaValidator('requirements.schema.json'));
   const raw = p.data as { sections?: CatalogSection[]; requirements: Array<Partial<CatalogRequirement> & { id: string }> };
   const sections = raw.sections ?? [];
   const sectionIds = new Set<string>();
@@ -169,7 +158,7 @@ export function checksByRequirement(scenarios: Scenario[]): Map<string, string[]
  */
 export function loadExclusions(path: string, catalog: Catalog, checks: Map<string, string[]>, display = path): Exclusion[] {
   const p = parseYaml(path, display);
-  validate(p, validatorFor('exclusions.schema.json'));
+  validate(p, schemaValidator('exclusions.schema.json'));
   const list = (p.data as { exclusions: Exclusion[] }).exclusions;
   const byId = new Map(catalog.requirements.map((r) => [r.id, r]));
   const seen = new Set<string>();

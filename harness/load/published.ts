@@ -6,12 +6,11 @@
  * so a published ID must keep naming a check, directly or through its alias;
  * `npm run gen` publishes newly declared checks by appending them.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { schemaValidator } from '../model/json-schema.js';
 import { isSeq, parseDocument } from 'yaml';
 import { fail, parseYaml, validate } from './source.js';
-import { SCHEMAS_DIR, SUITES_DIR } from '../model/paths.js';
+import { SUITES_DIR } from '../model/paths.js';
 
 /** The bundled list. */
 export const PUBLISHED_PATH = join(SUITES_DIR, '_catalog', 'published-checks.yaml');
@@ -30,8 +29,7 @@ export interface PublishedChecks {
  */
 export function loadPublished(path: string = PUBLISHED_PATH): PublishedChecks {
   const p = parseYaml(path, path);
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  validate(p, ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'published-checks.schema.json'), 'utf8'))));
+  validate(p, schemaValidator('published-checks.schema.json'));
   const data = p.data as { checks: string[]; aliases?: Record<string, string> | null };
   const listed = new Set(data.checks);
   const aliases = data.aliases ?? {};

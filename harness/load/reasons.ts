@@ -4,9 +4,8 @@
  * it: the enum `schemas/reasons.schema.json` that the scenario schema uses
  * for every `reason:`, and the README's reason-code table.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { schemaValidator } from '../model/json-schema.js';
 import { fail, parseYaml, validate } from './source.js';
 import { SCHEMAS_DIR, SUITES_DIR } from '../model/paths.js';
 import type { ReasonVerdict } from '../model/reason-codes.js';
@@ -38,8 +37,7 @@ export const REASONS_SCHEMA_ID = 'https://mcp-session-conformance.dev/schemas/re
  */
 export function loadReasonCatalog(path: string = REASONS_PATH): ReasonEntry[] {
   const p = parseYaml(path, path);
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  validate(p, ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'reason-catalog.schema.json'), 'utf8'))));
+  validate(p, schemaValidator('reason-catalog.schema.json'));
   const entries = (p.data as { reasons: ReasonEntry[] }).reasons;
   const seen = new Set<string>();
   entries.forEach((e, i) => {

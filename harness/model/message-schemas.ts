@@ -6,9 +6,8 @@
  * without `.schema.json`, optionally with a JSON pointer fragment to one of
  * its `$defs`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { findSchemaValidator, type ValidateFunction } from './json-schema.js';
 import { SCHEMAS_DIR } from './paths.js';
 
 /** Folder of the message-shape schemas. */
@@ -17,38 +16,16 @@ export const MESSAGE_SCHEMAS_DIR = join(SCHEMAS_DIR, 'messages');
 /** Shape of a reference: `<name>` or `<name>#/$defs/<def>`. */
 export const MESSAGE_SCHEMA_REF = /^([a-z0-9][a-z0-9-]*)(#\/\$defs\/[A-Za-z0-9_-]+)?$/;
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
-/** One Ajv instance holding every schema of `schemas/messages/`, each under its `$id`. */
-function instance(): Ajv2020 {
-  if (!ajv) {
-    ajv = new Ajv2020({ allErrors: false, strict: false });
-    if (existsSync(MESSAGE_SCHEMAS_DIR))
-      for (const name of readdirSync(MESSAGE_SCHEMAS_DIR).sort())
-        if (name.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(join(MESSAGE_SCHEMAS_DIR, name), 'utf8')), name.replace(/\.schema\.json$/, ''));
-  }
-  return ajv;
-}
-
 /**
  * The validator a reference names, or undefined when the file or the `$defs`
- * entry does not exist (or the reference is malformed). Compiled once.
+ * entry does not exist (or the reference is malformed). Compiled once, by
+ * `harness/model/json-schema.ts`, reporting only the first error.
  * @param ref e.g. `jsonrpc` or `jsonrpc#/$defs/error-object`
  */
 export function messageValidator(ref: string): ValidateFunction | undefined {
-  const hit = compiled.get(ref);
-  if (hit) return hit;
   const m = MESSAGE_SCHEMA_REF.exec(ref);
   if (!m) return undefined;
-  let fn: ValidateFunction | undefined;
-  try {
-    fn = instance().getSchema(`${m[1]}${m[2] ?? ''}`);
-  } catch {
-    fn = undefined;
-  }
-  if (fn) compiled.set(ref, fn);
-  return fn;
+  return findSchemaValidator(`messages/${m[1]}.schema.json${m[2] ?? ''}`, 'first');
 }
 
 /**
