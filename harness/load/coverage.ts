@@ -3,10 +3,9 @@
  * checks citing it, or its written exclusion, or neither.
  *
  * Inputs (all validated, errors located at file:line:col):
- * - the catalog `suites/_catalog/requirements.yaml` (`schemas/requirements.schema.json`):
- *   `sections` with `scope: in | out` (out sections carry a `reason`), and
- *   requirements with `section`, `level`, `versions`, `source`; an entry
- *   without `section` counts as in scope;
+ * - the catalog `suites/_catalog/requirements.yaml`, loaded by `./catalog.ts`
+ *   (`sections` with their scope, requirements with `section`, `level`,
+ *   `versions`, `source`; re-exported here);
  * - the scenarios (their checks' `requirements`);
  * - `exclusions.yaml` beside the catalog (`schemas/exclusions.schema.json`):
  *   `{ id, reason, note }` for in-scope IDs deliberately left without a check.
@@ -21,38 +20,11 @@ import { schemaValidator } from '../model/json-schema.js';
 import type { Scenario } from '../model/scenario.js';
 import { loadSuite } from './loader.js';
 import { fail, parseYaml, validate } from './source.js';
+import { inScope, loadCatalog, type Catalog, type CatalogRequirement, type CatalogSection } from './catalog.js';
 import { SUITES_DIR } from '../model/paths.js';
 import { isEntryModule } from '../util/entry.js';
 
-/** A section of the catalog (`1`, `6.7`, …); only `scope: in` sections are held to account. */
-export interface CatalogSection {
-  id: string;
-  title: string;
-  scope: 'in' | 'out';
-  /** Why an out-of-scope section is out (present exactly when `scope` is `out`). */
-  reason?: string;
-}
-
-/** One requirement of the catalog, its fields as the catalog states them. */
-export interface CatalogRequirement {
-  id: string;
-  /** A `CatalogSection.id`; absent: in scope, listed under no section. */
-  section?: string;
-  /** Level text, e.g. `MUST (S)`, `SHOULD (11-05, 03-26) → MUST (06-18+)`, `U`, `guidance`; empty when not given. */
-  level: string;
-  /** Revisions the requirement applies to, as text (`03-26→11-25`, `all`, …); empty when not given. */
-  versions: string;
-  /** Spec anchor; empty when not given. */
-  source: string;
-}
-
-/** The loaded requirement catalog. */
-export interface Catalog {
-  /** Path as shown in messages. */
-  file: string;
-  sections: CatalogSection[];
-  requirements: CatalogRequirement[];
-}
+export { inScope, loadCatalog, type Catalog, type CatalogRequirement, type CatalogSection } from './catalog.js';
 
 /** Why an in-scope requirement has no check (meanings in `schemas/exclusions.schema.json`). */
 export type ExclusionReason = 'client-obligation' | 'untestable-black-box' | 'needs-target-cooperation' | 'needs-auth' | 'stdio-only';
@@ -88,38 +60,6 @@ export interface Coverage {
   sections: Array<{ section: CatalogSection | undefined; rows: CoverageRow[] }>;
   /** Out-of-scope sections with the IDs they hold. */
   outOfScope: Array<{ section: CatalogSection; ids: string[] }>;
-}
-
-/**
- * Loads and validates a requirement catalog.
- * @param display the path as shown in messages (defaults to `path`)
- * @throws ScenarioError (file:line:col) for invalid YAML, schema errors, duplicate section or requirement IDs, unknown sections
- */
-export function loadCatalog(path: string, display = path): Catalog {
-  const p = parseYaml(path, display);
-  validate(p, schemaValidator('requirements.schema.json'));
-  const raw = p.data as { sections?: CatalogSection[]; requirements: Array<Partial<CatalogRequirement> & { id: string }> };
-  const sections = raw.sections ?? [];
-  const sectionIds = new Set<string>();
-  sections.forEach((s, i) => {
-    if (sectionIds.has(s.id)) fail(p, ['sections', i, 'id'], `duplicate section id "${s.id}"`);
-    sectionIds.add(s.id);
-  });
-  const ids = new Set<string>();
-  const requirements = raw.requirements.map((r, i): CatalogRequirement => {
-    if (ids.has(r.id)) fail(p, ['requirements', i, 'id'], `duplicate requirement id "${r.id}"`);
-    ids.add(r.id);
-    if (r.section !== undefined && !sectionIds.has(r.section))
-      fail(p, ['requirements', i, 'section'], `unknown section "${r.section}" (sections: ${[...sectionIds].join(', ') || 'none'})`);
-    return { id: r.id, ...(r.section !== undefined ? { section: r.section } : {}), level: r.level ?? '', versions: r.versions ?? '', source: r.source ?? '' };
-  });
-  return { file: display, sections, requirements };
-}
-
-/** Whether `r` is in scope: it has no section, or its section's scope is `in`. */
-export function inScope(catalog: Catalog, r: CatalogRequirement): boolean {
-  if (r.section === undefined) return true;
-  return catalog.sections.find((s) => s.id === r.section)?.scope === 'in';
 }
 
 /**

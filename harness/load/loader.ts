@@ -27,6 +27,7 @@ import { MAX_BAD, SEVERITY } from '../model/verdict-policy.js';
 import { checkLevelProblem } from '../model/levels.js';
 import { messageValidator } from '../model/message-schemas.js';
 import { ScenarioError, fail, locate as posOf, parseYaml, validate, validateAt, type Parsed } from './source.js';
+import { loadCatalog, requirementIds, type RequirementIds } from './catalog.js';
 
 export { ScenarioError, parseYaml, fail, validate, type Parsed } from './source.js';
 
@@ -52,14 +53,16 @@ function getValidators() {
   return validators;
 }
 
-/** Requirement IDs a suite may cite; `levels` (ID → the catalog's level text, when it gives one) lets the loader cross-check check levels. */
-export type RequirementIds = Set<string> & { levels?: ReadonlyMap<string, string | undefined> };
+export type { RequirementIds } from './catalog.js';
 
-/** Known requirement IDs, with their level text, from `suites/_catalog/requirements.yaml` under `suiteRoot` (or the package's). */
+/**
+ * Known requirement IDs, with their level text, from a requirement catalog
+ * (`<suiteRoot>/_catalog/requirements.yaml`, or the package's), loaded and
+ * validated by `./catalog.ts` (cached per path).
+ * @throws ScenarioError (file:line:col) for an unreadable or invalid catalog
+ */
 export function loadRequirementIds(catalogPath: string): RequirementIds {
-  const p = parseYaml(catalogPath, catalogPath);
-  const list = (p.data as { requirements?: Array<{ id: string; level?: string }> }).requirements ?? [];
-  return Object.assign(new Set(list.map((r) => r.id)), { levels: new Map(list.map((r) => [r.id, r.level])) });
+  return requirementIds(loadCatalog(catalogPath));
 }
 
 interface RawStep {
