@@ -18,6 +18,8 @@ export interface Observation {
   captures: Record<string, unknown>;
   /** Every JSON-RPC message of the exchange (responses, requests, notifications), for `anyMessage`. */
   messages?: unknown[];
+  /** The session identity the transport was issued with this answer (Streamable HTTP: `Mcp-Session-Id`), for `capture: { session: true }`. */
+  session?: string;
 }
 
 /** Resolves an RFC 6901 JSON pointer; `undefined` when the path does not exist. */
@@ -101,6 +103,13 @@ export function matches(m: Matcher, o: Observation): boolean {
     if (!err || (m.transportError !== 'any' && err.kind !== m.transportError)) return false;
   }
   if (m.status !== undefined && (!res || err || !statusOk(res.status, m.status))) return false;
+  if (m.accepted !== undefined) {
+    // A broken exchange is neither taken nor refused.
+    if (!o.record || err) return false;
+    const msg = rpc(o);
+    const refused = (res !== undefined && (res.status < 200 || res.status >= 300)) || (msg !== undefined && 'error' in msg);
+    if (m.accepted === refused) return false;
+  }
   if (m.header) {
     for (const [name, vm] of Object.entries(m.header)) {
       if (!res) return false;
@@ -180,6 +189,7 @@ export function describeMatcher(m: Matcher): string {
   const parts: string[] = [];
   if (m.transportError) parts.push(m.transportError === 'any' ? 'no usable answer' : `a ${m.transportError}`);
   if (m.status !== undefined) parts.push(`HTTP ${(Array.isArray(m.status) ? m.status : [m.status]).join(' or ')}`);
+  if (m.accepted !== undefined) parts.push(m.accepted ? 'the message taken (no refusal, no JSON-RPC error)' : 'the message refused (a JSON-RPC error or a non-2xx status)');
   if (m.mediaType) parts.push(`Content-Type ${m.mediaType.join(' or ')}`);
   if (m.body) parts.push(`${m.body} body`);
   for (const [h, vm] of Object.entries(m.header ?? {})) parts.push(`header ${h} ${describeValue(vm)}`);

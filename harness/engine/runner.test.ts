@@ -36,12 +36,13 @@ interface Call {
 }
 
 /** A fake transport: `answer` decides each answer from the request; every call is recorded; `closed` tells whether close ran. */
-function fake(answer: (spec: HttpRequestSpec, body: Record<string, unknown> | undefined, n: number) => Answer) {
+function fake(answer: (spec: HttpRequestSpec, body: Record<string, unknown> | undefined, n: number) => Answer, kind: ScenarioTransport['kind'] = 'streamable-http') {
   const calls: Call[] = [];
+  const messages: string[] = [];
   let closed = false;
   let id = 0;
   const t: ScenarioTransport = {
-    kind: 'streamable-http',
+    kind,
     async http(spec, ctx) {
       // The real request builder (interpolation, ids, presets) without the network.
       const req = buildRequest(spec, 'http://fake.invalid/mcp', ctx.vars, ctx.nextId);
@@ -68,16 +69,18 @@ function fake(answer: (spec: HttpRequestSpec, body: Record<string, unknown> | un
           ...(spec.windowMs !== undefined ? { windowEnd: a.windowEnd ?? 'server' } : {}),
         };
       }
-      return { ex, ...(awaitId !== undefined ? { awaitId } : {}) };
+      const session = 'status' in a ? a.headers?.['mcp-session-id'] : undefined;
+      return { ex, ...(awaitId !== undefined ? { awaitId } : {}), ...(session !== undefined ? { session } : {}) };
     },
     message(msg, ctx) {
+      messages.push(msg.method);
       return this.http({ jsonrpc: msg }, ctx);
     },
     async close() {
       closed = true;
     },
   };
-  return { transport: t, calls, closed: () => closed };
+  return { transport: t, calls, messages, closed: () => closed };
 }
 
 const result = (body: Record<string, unknown> | undefined, r: unknown) => ({ status: 200, json: { jsonrpc: '2.0', id: body?.id, result: r } });
@@ -264,5 +267,42 @@ describe('runScenario against a fake transport', () => {
     ac.abort('run-interrupted');
     expect((await verdicts(s, h.transport, { signal: ac.signal })).v).toEqual({ a: 'skipped (run-interrupted)' });
     expect(h.closed()).toBe(false);
+  });
+
+  it('a transport-neutral scenario: send steps go through the transport as messages, session capture and accepted work', async () => {
+    const s = scenario([
+      ...HEAD, ...check('a'), ...check('b'), 'transports: [streamable-http, stdio]',
+      'steps:',
+      '  - use: open-session',
+      '  - id: ping',
+      '    send: { method: ping }',
+      '    expect: { a: { accepted: true, result: present } }',
+      '  - id: unknown',
+      '    send: { method: nonexistent/method }',
+      '    expect: { b: { accepted: false, error: { code: -32601 } } }',
+    ]);
+    const f = fake((spec, body) => {
+      const m = spec.jsonrpc?.method;
+      if (m === 'initialize') return { ...result(body, { protocolVersion: '2025-11-25', capabilities: {} }), headers: { 'mcp-session-id': 'S-9' } };
+      if (m === 'notifications/initialized') return { status: 202 };
+      if (m === 'nonexistent/method') return { status: 200, json: { jsonrpc: '2.0', id: body!.id, error: { code: -32601, message: 'Method not found' } } };
+      return result(body, {});
+    });
+    const { v, o } = await verdicts(s, f.transport);
+    expect(v).toEqual({ a: 'pass', b: 'pass' });
+    expect(f.messages).toEqual(['initialize', 'notifications/initialized', 'ping', 'nonexistent/method']);
+    expect(o.run.captures).toMatchObject({ sessionId: 'S-9', negotiatedVersion: '2025-11-25' });
+    // A refusal by status is not accepted either; a broken exchange is neither accepted nor refused.
+    const refused = await verdicts(s, fake((spec, body) => (spec.jsonrpc?.method === 'ping' ? { status: 400 } : spec.jsonrpc?.method === 'notifications/initialized' ? { status: 202 } : result(body, { protocolVersion: '2025-11-25' }))).transport);
+    expect(refused.v.a).toBe('fail');
+  });
+
+  it('a scenario for other transports is not-applicable over this one, and sends nothing', async () => {
+    const httpOnly = scenario([...HEAD, ...check('a'), 'steps:', '  - id: p', '    http: { jsonrpc: { method: ping } }', '    expect: { a: { status: 200 } }']);
+    const f = fake(() => ({ status: 200 }), 'stdio');
+    const { v, o } = await verdicts(httpOnly, f.transport);
+    expect(v).toEqual({ a: 'not-applicable (transport-http-only)' });
+    expect(o.checks[0]!.observed).toBe('the scenario applies to streamable-http; this run speaks stdio');
+    expect(f.calls).toHaveLength(0);
   });
 });

@@ -203,16 +203,27 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   }
 
   const transport = (ctx.transport ?? defaultTransport)(scenario, ctx);
+  // A scenario written for other transports sends nothing over this one.
+  const kinds = scenario.transports ?? ['streamable-http'];
+  if (pending().length && !kinds.includes(transport.kind)) {
+    const elsewhere = kinds.includes('streamable-http') ? ENGINE_REASON.transportHttpOnly : ENGINE_REASON.transportStdioOnly;
+    decideRest('not-applicable', {
+      reason: elsewhere,
+      observed: `the scenario applies to ${kinds.join(', ')}; this run speaks ${transport.kind}`,
+    });
+    status = 'not-applicable';
+  }
   const keep = (rec: ExchangeRecord) => {
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     rec.seq = transcript.length;
     transcript.push(rec);
   };
+  const recorded = (record: boolean) => (sent: Sent): Sent => {
+    if (record) keep(sent.ex.record);
+    return sent;
+  };
   const send = (spec: HttpRequestSpec, stepId: string, record: boolean, watch?: ExchangeWatch): Promise<Sent> =>
-    transport.http(spec, { stepId, vars, nextId, ...(watch ? { watch } : {}), ...(record ? { keep: (ex: Exchange) => keep(ex.record) } : {}) }).then((sent) => {
-      if (record) keep(sent.ex.record);
-      return sent;
-    });
+    transport.http(spec, { stepId, vars, nextId, ...(watch ? { watch } : {}), ...(record ? { keep: (ex: Exchange) => keep(ex.record) } : {}) }).then(recorded(record));
 
   for (const step of scenario.steps) {
     if (pending().length === 0) break;
@@ -221,20 +232,25 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       status = 'interrupted';
       break;
     }
-    // A step without http/probe asserts on the previous step's observation.
-    const obs: Observation = step.http || step.probe ? { captures: vars } : { ...lastObs, captures: vars };
+    // A step without http/send/probe asserts on the previous step's observation.
+    const sends = step.http !== undefined || step.send !== undefined || step.probe !== undefined;
+    const obs: Observation = sends ? { captures: vars } : { ...lastObs, captures: vars };
     try {
       if (step.wait !== undefined) {
         const ms = Number(interpolate(step.wait, vars));
         if (!Number.isFinite(ms) || ms < 0 || ms > MAX_WAIT_MS) throw new Error(`wait of ${String(ms)} ms is outside 0..${MAX_WAIT_MS}`);
         await sleep(ms, ctx.signal);
-      } else if (step.http) {
-        const { ex, awaitId } = await send(step.http, step.id, true);
+      } else if (step.http || step.send) {
+        const { ex, awaitId, session } = step.http
+          ? await send(step.http, step.id, true)
+          : await transport.message(step.send!, { stepId: step.id, vars, nextId, keep: (x: Exchange) => keep(x.record) }).then(recorded(true));
         obs.record = ex.record;
         obs.messages = ex.messages;
         obs.subject = subjectOf(ex, awaitId);
+        if (session !== undefined) obs.session = session;
         const info = resolvePointer(obs.subject, '/result/serverInfo');
-        if (!serverInfo && info && typeof info === 'object' && step.http.jsonrpc?.method === 'initialize') serverInfo = info as Record<string, unknown>;
+        const method = step.http?.jsonrpc?.method ?? step.send?.method;
+        if (!serverInfo && info && typeof info === 'object' && method === 'initialize') serverInfo = info as Record<string, unknown>;
       } else if (step.probe) {
         const probe = PROBES[step.probe]!;
         let unrecorded = 0;
@@ -281,7 +297,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     lastObs = obs;
     // Judging may also meet harness faults (a variable captured as absent, a bad pattern): those are errors, never verdicts.
     try {
-      const brokeAt = step.http || step.probe ? obs.record?.error : undefined;
+      const brokeAt = sends ? obs.record?.error : undefined;
       if (brokeAt) {
         const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
         if (!explicit) {
@@ -294,6 +310,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       for (const [name, spec] of Object.entries(step.capture ?? {})) {
         if ('header' in spec) vars[name] = obs.record?.response?.headers[spec.header.toLowerCase()];
         else if ('pointer' in spec) vars[name] = resolvePointer(obs.subject, spec.pointer);
+        else if ('session' in spec) vars[name] = obs.session;
         else vars[name] = obs.record?.response?.status;
       }
 

@@ -313,7 +313,7 @@ describe('the bundled macros', () => {
     expect(t.steps[0]!.http).toMatchObject({ preset: 'session', headers: { Origin: '{{origin}}' }, jsonrpc: { params: { protocolVersion: 20251125, capabilities: { sampling: {} } } } });
   });
 
-  it('open-session: the same initialize, captured and required, then the version gate and notifications/initialized', () => {
+  it('open-session: a transport-neutral initialize, captured and required, then the version gate and notifications/initialized', () => {
     const s = one(['  - use: open-session', '    with: { capabilities: { roots: {} }, clientInfo: { name: other, version: "1" } }', ...JUDGE]);
     expect(s.steps.map((x) => [x.id, x.source])).toEqual([
       ['open-session.initialize', '_steps/open-session.yaml:steps.0'],
@@ -321,9 +321,11 @@ describe('the bundled macros', () => {
       ['open-session.initialized', '_steps/open-session.yaml:steps.2'],
       ['judge', 'steps.1'],
     ]);
-    expect(s.steps[0]!.http!.jsonrpc!.params).toEqual({ protocolVersion: '{{protocolVersion}}', capabilities: { roots: {} }, clientInfo: { name: 'other', version: '1' } });
-    expect(s.steps[0]!.capture).toEqual({ sessionId: { header: 'mcp-session-id' }, negotiatedVersion: { pointer: '/result/protocolVersion' } });
-    expect(s.steps[0]!.require).toEqual({ that: { status: 200, result: 'present' }, reason: 'initialize-failed' });
+    expect(s.steps[0]!.http).toBeUndefined();
+    expect(s.steps[0]!.send).toEqual({ method: 'initialize', params: { protocolVersion: '{{protocolVersion}}', capabilities: { roots: {} }, clientInfo: { name: 'other', version: '1' } } });
+    expect(s.steps[0]!.capture).toEqual({ sessionId: { session: true }, negotiatedVersion: { pointer: '/result/protocolVersion' } });
+    expect(s.steps[0]!.require).toEqual({ that: { accepted: true, result: 'present' }, reason: 'initialize-failed' });
+    expect(s.steps[2]!.send).toEqual({ method: 'notifications/initialized', notification: true });
     const e = (() => {
       try {
         one(['  - use: open-session', '    with: { preset: session }', ...JUDGE]);
@@ -333,6 +335,6 @@ describe('the bundled macros', () => {
       throw new Error('loaded');
     })();
     expect(e).toBeInstanceOf(ScenarioError);
-    expect(e.problem).toBe('unknown parameter "preset" of macro "open-session" (its parameters: protocolVersion, capabilities, clientInfo, headers)');
+    expect(e.problem).toBe('unknown parameter "preset" of macro "open-session" (its parameters: protocolVersion, capabilities, clientInfo)');
   });
 });

@@ -107,7 +107,7 @@ describe('the bundled suite', () => {
     expect(s.path).toBe(FAKE);
     expect(s.steps.map((x) => x.id)).toEqual(['open-session.initialize', 'open-session.negotiated-version-under-test', 'open-session.initialized', 'ping']);
     expect(s.steps.map((x) => x.source)).toEqual(['_steps/open-session.yaml:steps.0', '_steps/open-session.yaml:steps.1', '_steps/open-session.yaml:steps.2', 'steps.1']);
-    expect(s.steps[0]!.capture).toEqual({ sessionId: { header: 'mcp-session-id' }, negotiatedVersion: { pointer: '/result/protocolVersion' } });
+    expect(s.steps[0]!.capture).toEqual({ sessionId: { session: true }, negotiatedVersion: { pointer: '/result/protocolVersion' } });
     expect(s.checks.map((c) => [c.id, c.level])).toEqual([
       ['first-check', 'MUST'],
       ['second-check', 'SHOULD'],
@@ -312,6 +312,20 @@ describe('scenario errors are located and named', () => {
     /** BASE's ladder (lines 23-26) with a guard rung for second-check inserted at line 25. */
     const withGuardAfterPass = (verdict: string) =>
       edit({ 25: ['      - when: { status: 404 }', `        record: { second-check: ${verdict} }`, '        reason: method-not-served', BASE_LINES[24]!] });
+
+    it('a scenario that lists stdio must be transport-neutral: no http step, no HTTP matcher or capture, no HTTP probe', () => {
+      const neutral = (changes: Record<number, string | string[]>) => edit({ 3: [BASE_LINES[2]!, 'transports: [streamable-http, stdio]'], ...changes });
+      // With the transports line inserted, the http step's value starts at line 20 and the status expectation is on line 22.
+      expectError(neutral({}), 20, 7, 'the scenario lists transport stdio, so it must be transport-neutral: an http step is Streamable HTTP only (use send)');
+      expectError(neutral({ 18: '    send: { method: ping }', 19: [] }), 21, 20, 'the matcher "status" is Streamable HTTP only');
+      const ok = load(
+        neutral({ 18: '    send: { method: ping }', 19: [], 21: '      first-check: { accepted: true, result: present }', 23: '      - when: { error: absent }' }),
+      );
+      expect(ok.transports).toEqual(['streamable-http', 'stdio']);
+      expect(ok.steps.find((x) => x.id === 'ping')!.send).toEqual({ method: 'ping' });
+      // The bundled open-session macro is neutral itself: its steps pass the same lint.
+      expect(ok.steps.filter((x) => x.id.startsWith('open-session.')).every((x) => x.http === undefined)).toBe(true);
+    });
 
     it('a GET step, or a probe that opens GET streams, needs holds: [get-stream] on the scenario', () => {
       expectError(edit({ 18: ['    http:', '      method: GET', '      windowMs: 100'], 19: [] }), 19, 15, 'this step sends a GET, which may open the server\'s GET stream: declare "holds: [get-stream]"');

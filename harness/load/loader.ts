@@ -271,6 +271,16 @@ function strictestLevel(c: CheckDecl): Level {
   return c.level;
 }
 
+/** Matcher keys that only Streamable HTTP can answer (status line, headers, media type, body, SSE framing). */
+const HTTP_ONLY_MATCHERS = ['status', 'header', 'mediaType', 'body', 'streamEnd', 'firstEvent'] as const;
+
+/** The first Streamable-HTTP-only key used anywhere in `m`, if any. */
+function httpOnlyKey(m: Matcher | undefined): string | undefined {
+  if (!m) return undefined;
+  const own = HTTP_ONLY_MATCHERS.find((k) => m[k] !== undefined);
+  return own ?? httpOnlyKey(m.not) ?? (m.all ?? []).map(httpOnlyKey).find(Boolean) ?? (m.any ?? []).map(httpOnlyKey).find(Boolean);
+}
+
 function lintVerdict(p: Parsed, c: CheckDecl, v: Verdict, path: Array<string | number>): void {
   const lvl = strictestLevel(c);
   if (v === 'pending' as Verdict) return;
@@ -381,6 +391,7 @@ export function loadScenario(
     versions: Scenario['versions'];
     'runs-at-unsupported-versions'?: boolean;
     holds?: Scenario['holds'];
+    transports?: Scenario['transports'];
     checks: CheckDecl[];
     steps: RawStep[];
   };
@@ -436,6 +447,23 @@ export function loadScenario(
       throw new ScenarioError(p.file, at.line, at.col, `${e.problem} (in macro step ${s.id}, ${e.file}:${e.line}:${e.col})`);
     }
   }
+  function lintNeutral(sp: Parsed, s: (typeof steps)[number]): void {
+    const why = 'the scenario lists transport stdio, so it must be transport-neutral';
+    if (s.http) fail(sp, [...s._path, 'http'], `${why}: an http step is Streamable HTTP only (use send)`);
+    if (s.probe) fail(sp, [...s._path, 'probe'], `${why}: probe ${s.probe} speaks Streamable HTTP only`);
+    for (const [name, c] of Object.entries(s.capture ?? {}))
+      if ('header' in c || 'status' in c) fail(sp, [...s._path, 'capture', name], `${why}: a header or status capture is Streamable HTTP only (use session or pointer)`);
+    const at: Array<[Matcher | undefined, Array<string | number>]> = [
+      ...Object.entries(s.expect ?? {}).map(([k, m]): [Matcher, Array<string | number>] => [m, ['expect', k]]),
+      ...(s.outcomes ?? []).map((o, k): [Matcher | undefined, Array<string | number>] => [o.when, ['outcomes', k, 'when']]),
+      [s['applies-when']?.that, ['applies-when', 'that']],
+      [s.require?.that, ['require', 'that']],
+    ];
+    for (const [m, path] of at) {
+      const key = httpOnlyKey(m);
+      if (key) fail(sp, [...s._path, ...path], `${why}: the matcher "${key}" is Streamable HTTP only`);
+    }
+  }
   function lintStep(s: (typeof steps)[number]): void {
     const sp = s._p;
     if (seenIds.has(s.id)) fail(sp, [...s._path, 'id'], `duplicate step id "${s.id}"`);
@@ -449,8 +477,10 @@ export function loadScenario(
       if (s.probe && PROBES[s.probe]?.holds?.includes('get-stream'))
         fail(sp, [...s._path, 'probe'], `probe ${s.probe} opens GET streams: declare "holds: [get-stream]" on the scenario`);
     }
+    // A scenario that lists stdio is written transport-neutrally: nothing only Streamable HTTP has.
+    if (raw.transports?.includes('stdio')) lintNeutral(sp, s);
     // Variables must be captured by an earlier step (or by this step, for its own ladders).
-    const used = referencedVariables({ http: s.http, with: s.with, wait: s.wait });
+    const used = referencedVariables({ http: s.http, send: s.send, with: s.with, wait: s.wait });
     for (const v of used)
       if (!captured.has(v))
         fail(sp, [...s._path, ...(findVariable({ http: s.http, with: s.with, wait: s.wait }, v, false) ?? [])], `{{${v}}} is used before any step captures it`);
@@ -509,6 +539,7 @@ export function loadScenario(
     ...(raw.description ? { description: raw.description } : {}),
     versions: raw.versions,
     ...(raw['runs-at-unsupported-versions'] ? { runsAtUnsupportedVersions: true } : {}),
+    ...(raw.transports ? { transports: raw.transports } : {}),
     ...(raw.holds?.length ? { holds: raw.holds } : {}),
     checks: raw.checks,
     steps: steps.map(({ _p, _path, _use, ...rest }) => rest as Step),

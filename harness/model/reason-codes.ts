@@ -32,6 +32,10 @@ export const ENGINE_REASON = {
   serverRefused: 'server-refused',
   /** The isolation probe could not open its second session (probe isolation). */
   secondSessionFailed: 'second-session-failed',
+  /** The scenario applies to Streamable HTTP only, and the run speaks stdio (runner). */
+  transportHttpOnly: 'transport-http-only',
+  /** The scenario applies to stdio only, and the run speaks Streamable HTTP (runner). */
+  transportStdioOnly: 'transport-stdio-only',
 } as const;
 
 /** One of the engine's own codes. */
@@ -55,6 +59,8 @@ export const ENGINE_REASON_VERDICTS: Readonly<Record<EngineReason | (typeof TRAN
   'window-too-short': ['error'],
   'server-refused': ['error'],
   'second-session-failed': ['error'],
+  'transport-http-only': ['not-applicable'],
+  'transport-stdio-only': ['not-applicable'],
   timeout: ['error'],
   'size-limit': ['error'],
   connection: ['error'],

@@ -73,6 +73,12 @@ export interface Matcher {
   /** The first SSE event (a lone `retry:` field does not count) has these fields: `id`, `data`, `event`. */
   firstEvent?: Record<string, ValueMatch>;
   transportError?: 'any' | 'timeout' | 'size-limit' | 'connection' | 'protocol';
+  /**
+   * Transport-neutral: the message was taken (`true`) or refused (`false`).
+   * Refused: the answer is a JSON-RPC error for it, or (Streamable HTTP) a
+   * non-2xx status; a broken exchange is neither.
+   */
+  accepted?: boolean;
   not?: Matcher;
   all?: Matcher[];
   any?: Matcher[];
@@ -92,7 +98,11 @@ export interface Outcome {
 }
 
 /** How to capture a value from a step for later `{{name}}` use. */
-export type CaptureSpec = { header: string } | { pointer: string } | { status: true };
+/** A transport a scenario can apply to: Streamable HTTP (the harness speaks it), stdio (a subprocess's stdin/stdout). */
+export type TransportKind = 'streamable-http' | 'stdio';
+
+/** What a step captures: an answer header, a value of the subject, the HTTP status, or (transport-neutral) the session identity issued with the answer. */
+export type CaptureSpec = { header: string } | { pointer: string } | { status: true } | { session: true };
 
 /** A gate: when `that` does not hold, the scenario stops with `reason`. */
 export interface Gate {
@@ -137,6 +147,8 @@ export interface Step {
   /** Step ID (unique in the scenario after expansion; macro steps are `<macro>.<id>`, or `<use id>.<id>`; a one-step macro used with an `id` takes that id). */
   id: string;
   http?: HttpRequestSpec;
+  /** Transport-neutral: a JSON-RPC request or notification sent in the run's session. */
+  send?: JsonRpcSpec;
   /** Pause for this many ms (a number, or `{{var}}` naming one; at most 600000). Sends nothing; the observation stays the previous one. */
   wait?: number | string;
   probe?: string;
@@ -190,6 +202,8 @@ export interface Scenario {
    * (`version-not-supported-by-server`) and nothing is sent.
    */
   runsAtUnsupportedVersions?: boolean;
+  /** Transports the scenario applies to (default `['streamable-http']`); one that lists `stdio` is written transport-neutrally. */
+  transports?: TransportKind[];
   /** Shared server resources held while the scenario runs (`get-stream`, `server`); holders of one resource never overlap. */
   holds?: ScenarioResource[];
   checks: CheckDecl[];

@@ -103,14 +103,16 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
     }
     sessions.observe(ex.record);
     redactExtraHeaders(ex.record.request.headers, o.headers);
-    return { ex, ...(req.awaitId !== undefined ? { awaitId: req.awaitId } : {}) };
+    const session = ex.record.response?.headers['mcp-session-id'];
+    return { ex, ...(req.awaitId !== undefined ? { awaitId: req.awaitId } : {}), ...(session !== undefined ? { session } : {}) };
   };
 
   return {
     kind: 'streamable-http',
     http,
-    // A JSON-RPC message goes out as a POST with the session presets.
-    message: (msg: JsonRpcSpec, c) => http({ jsonrpc: msg, ...(c.windowMs !== undefined ? { windowMs: c.windowMs } : {}) }, c),
+    // A JSON-RPC message goes out as a POST with the session presets; an initialize opens a new session (no session headers).
+    message: (msg: JsonRpcSpec, c) =>
+      http({ jsonrpc: msg, ...(msg.method === 'initialize' ? { preset: 'bare' as const } : {}), ...(c.windowMs !== undefined ? { windowMs: c.windowMs } : {}) }, c),
     async close(vars) {
       if (o.signal?.aborted) return;
       const open = sessions.unended();

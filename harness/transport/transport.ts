@@ -10,11 +10,12 @@
 import type { Exchange, ExchangeWatch } from './http.js';
 import type { HttpRequestSpec, JsonRpcSpec } from '../model/scenario.js';
 
-/** Transports a scenario can declare it applies to. */
-export type TransportKind = 'streamable-http';
+import type { TransportKind } from '../model/scenario.js';
 
-/** Every transport kind, in the order reports list them. */
-export const TRANSPORT_KINDS: readonly TransportKind[] = ['streamable-http'];
+export type { TransportKind } from '../model/scenario.js';
+
+/** Every transport kind a scenario may name, in the order reports list them. */
+export const TRANSPORT_KINDS: readonly TransportKind[] = ['streamable-http', 'stdio'];
 
 /** What one send needs from the scenario run. */
 export interface SendContext {
@@ -37,6 +38,8 @@ export interface SendContext {
 export interface Sent {
   ex: Exchange;
   awaitId?: string | number | null;
+  /** The session identity the target issued with this answer (Streamable HTTP: its `Mcp-Session-Id`), when it issued one. */
+  session?: string;
 }
 
 /** One scenario run's connection to the target. */
@@ -44,7 +47,9 @@ export interface ScenarioTransport {
   readonly kind: TransportKind;
   /**
    * Sends one JSON-RPC message written transport-neutrally (a `send` step)
-   * in the session the run has opened, and reads its answer.
+   * in the session the run has opened, and reads its answer. An
+   * `initialize` opens a new session (Streamable HTTP: sent without the
+   * session headers).
    */
   message(msg: JsonRpcSpec, opts: SendContext & { windowMs?: number }): Promise<Sent>;
   /**
