@@ -49,7 +49,8 @@ export interface ScenarioTransport {
    * Sends one JSON-RPC message written transport-neutrally (a `send` step)
    * in the session the run has opened, and reads its answer. An
    * `initialize` opens a new session (Streamable HTTP: sent without the
-   * session headers).
+   * session headers; stdio, when it comes: a fresh process, as the session
+   * is the process's lifetime).
    */
   message(msg: JsonRpcSpec, opts: SendContext & { windowMs?: number }): Promise<Sent>;
   /**
