@@ -202,7 +202,7 @@ describe('cli: --command process hygiene', () => {
     const out = tmp();
     const marker = `sigint-${process.pid}-${Date.now()}`;
     let aliveAtSignal: string[] = [];
-    // latency-100ms, every revision, one scenario at a time: the run lasts minutes, so the target is up
+    // latency-100ms, every revision, one scenario at a time: the run lasts over a minute (75 s here), so the target is up
     // when the first check passes and most scenarios are still to run when SIGINT lands.
     const r = await runCli(['--command', withGrandchild(marker), '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
       env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
@@ -240,7 +240,7 @@ describe('cli: run deadline, signals and bad output folders', () => {
     const cmd = `node dist/fixtures/reference-server.js ${marker}`;
     const r = await runCli(['--command', cmd, '--url', 'http://127.0.0.1:{port}/mcp', '--out', out, '--protocol-version', 'all', '--concurrency', '1'], {
       env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
-      // Sent once a check passed: the target is up and the run (minutes long) far from its end.
+      // Sent once a check passed: the target is up and the run (over a minute long) far from its end.
       onLine: { stream: 'stdout', match: /^PASS /, act: (_line, pid) => process.kill(pid, 'SIGTERM') },
     });
     expect(r.actedOn, r.stdout).toBeDefined();
@@ -251,6 +251,8 @@ describe('cli: run deadline, signals and bad output folders', () => {
 
   it('--run-timeout ends the run with exit 2, skipped checks (reason run-timeout) and the reports', async () => {
     const out = tmp();
+    // The deadline cannot race the run's end: at latency-100ms, every revision, one scenario at a time, the run
+    // takes over a minute. Wherever the deadline lands (even during discovery, as with --run-timeout 1), what follows holds.
     const r = await runCli(['--out', out, '--protocol-version', 'all', '--concurrency', '1', '--run-timeout', '1500'], {
       env: { MCP_FIXTURE_VARIANT: 'latency-100ms' },
     });
