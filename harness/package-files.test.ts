@@ -18,15 +18,15 @@ function packed(): Set<string> {
 /** Every local module `entry` imports, transitively (static and dynamic `import` of relative specifiers). */
 function localImports(entry: string): Set<string> {
   const seen = new Set<string>();
-  const todo = [entry];
-  while (todo.length) {
-    const file = todo.pop()!;
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
       const target = resolve(dirname(file), m[1]!);
-      if (existsSync(target)) todo.push(target);
+      if (existsSync(target)) queue.push(target);
     }
   }
   return new Set([...seen].map((f) => relative(PACKAGE_ROOT, f)));
