@@ -243,7 +243,9 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       } else if (step.http || step.send) {
         const { ex, awaitId, session } = step.http
           ? await send(step.http, step.id, true)
-          : await transport.message(step.send!, { stepId: step.id, vars, nextId, keep: (x: Exchange) => keep(x.record) }).then(recorded(true));
+          : await transport
+              .message(step.send!, { stepId: step.id, vars, nextId, keep: (x: Exchange) => keep(x.record), ...(step.window !== undefined ? { windowMs: step.window } : {}) })
+              .then(recorded(true));
         obs.record = ex.record;
         obs.messages = ex.messages;
         obs.subject = subjectOf(ex, awaitId);

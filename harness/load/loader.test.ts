@@ -323,6 +323,10 @@ describe('scenario errors are located and named', () => {
       );
       expect(ok.transports).toEqual(['streamable-http', 'stdio']);
       expect(ok.steps.find((x) => x.id === 'ping')!.send).toEqual({ method: 'ping' });
+      // A window belongs to a send step only.
+      const windowed = load(neutral({ 18: ['    send: { method: ping }', '    window: 250'], 19: [], 21: '      first-check: { accepted: true }', 23: '      - when: { error: absent }' }));
+      expect(windowed.steps.find((x) => x.id === 'ping')!.window).toBe(250);
+      expect(errorOf(edit({ 18: ['    window: 250', BASE_LINES[17]!] })).problem).toMatch(/window/);
       // The bundled open-session macro is neutral itself: its steps pass the same lint.
       expect(ok.steps.filter((x) => x.id.startsWith('open-session.')).every((x) => x.http === undefined)).toBe(true);
     });

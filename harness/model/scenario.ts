@@ -149,6 +149,8 @@ export interface Step {
   http?: HttpRequestSpec;
   /** Transport-neutral: a JSON-RPC request or notification sent in the run's session. */
   send?: JsonRpcSpec;
+  /** With `send`: read what the answer carries for this many ms, then stop without error (absent: until the response). */
+  window?: number;
   /** Pause for this many ms (a number, or `{{var}}` naming one; at most 600000). Sends nothing; the observation stays the previous one. */
   wait?: number | string;
   probe?: string;
