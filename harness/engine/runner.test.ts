@@ -16,6 +16,7 @@ import type { ExchangeErrorKind } from '../model/results.js';
 import type { HttpRequestSpec, Scenario } from '../model/scenario.js';
 import type { ScenarioTransport, SendContext } from '../transport/transport.js';
 import { buildRequest } from '../transport/request.js';
+import { postOf } from '../transport/streamable-http.js';
 
 const IDS = loadRequirementIds(join(SUITES_DIR, '_catalog', 'requirements.yaml'));
 
@@ -47,7 +48,7 @@ function fake(answer: (spec: HttpRequestSpec, body: Record<string, unknown> | un
       // The real request builder (interpolation, ids, presets) without the network.
       const req = buildRequest(spec, 'http://fake.invalid/mcp', ctx.vars, ctx.nextId);
       const awaitId = req.awaitId;
-      const body = req.body !== undefined ? (JSON.parse(req.body) as Record<string, unknown>) : undefined;
+      const body = req.body !== undefined && spec.body === undefined ? (JSON.parse(req.body) as Record<string, unknown>) : undefined;
       calls.push({ spec, ctx, body });
       const a = answer(spec, body, id++);
       const record = {
@@ -73,8 +74,8 @@ function fake(answer: (spec: HttpRequestSpec, body: Record<string, unknown> | un
       return { ex, ...(awaitId !== undefined ? { awaitId } : {}), ...(session !== undefined ? { session } : {}) };
     },
     message(msg, ctx) {
-      messages.push(msg.method);
-      return this.http({ jsonrpc: msg }, ctx);
+      messages.push(msg.method ?? (msg.raw !== undefined ? `raw:${msg.raw}` : 'json'));
+      return this.http(postOf(msg), ctx);
     },
     async close() {
       closed = true;
@@ -304,5 +305,46 @@ describe('runScenario against a fake transport', () => {
     expect(v).toEqual({ a: 'not-applicable (transport-http-only)' });
     expect(o.checks[0]!.observed).toBe('the scenario applies to streamable-http; this run speaks stdio');
     expect(f.calls).toHaveLength(0);
+  });
+
+  it('steps, rungs and checks may narrow the transports: skipped steps send nothing, skipped rungs are passed over, narrowed checks are not-applicable', async () => {
+    const lines = [
+      ...HEAD, ...check('a'), ...check('b'),
+      '  - id: c', '    title: c', '    level: MUST', '    requirements: [LIFE-INIT-002]', '    spec: basic/lifecycle', '    transports: [streamable-http]',
+      'transports: [streamable-http, stdio]',
+      'steps:',
+      '  - id: garbage',
+      "    send: { raw: '{\"jsonrpc\":' }",
+      '    outcomes:',
+      '      - when: { error: { code: -32700 } }',
+      '        record: { a: pass }',
+      '      - when: { status: 4xx, error: absent }',
+      '        transports: [streamable-http]',
+      '        record: { a: warn }',
+      '      - otherwise: true',
+      '        record: { a: fail }',
+      '  - id: http-only',
+      '    transports: [streamable-http]',
+      '    http: { jsonrpc: { method: ping } }',
+      '    expect: { c: { status: 200 } }',
+      '  - id: ping',
+      '    send: { method: ping, session: none }',
+      '    expect: { b: { result: present } }',
+    ];
+    const s = scenario(lines);
+    const answer = (spec: HttpRequestSpec, body: Record<string, unknown> | undefined): Answer => (spec.body !== undefined ? { status: 400 } : result(body, {}));
+    const overHttp = fake(answer);
+    expect((await verdicts(s, overHttp.transport)).v).toEqual({ a: 'warn', b: 'pass', c: 'pass' });
+    // session: none goes out without session headers (the bare preset).
+    expect(overHttp.calls.at(-1)!.spec.preset).toBe('bare');
+    const overStdio = fake(answer, 'stdio');
+    const { v, o } = await verdicts(s, overStdio.transport);
+    expect(v).toEqual({ a: 'fail', b: 'pass', c: 'not-applicable (transport-http-only)' });
+    expect(o.checks.find((c) => c.id.endsWith('/c'))!.observed).toBe('the check applies to streamable-http; this run speaks stdio');
+    expect(overStdio.messages).toEqual(['raw:{"jsonrpc":', 'ping']);
+    // A rung, step or check may not name a transport its scenario does not list.
+    expect(() => scenario([...HEAD, ...check('a'), 'steps:', '  - id: p', '    transports: [stdio]', '    http: { jsonrpc: { method: ping } }', '    expect: { a: { status: 200 } }'])).toThrow(/transport "stdio" is not one of the scenario's transports/);
+    // Outside a narrowed step or rung, a neutral scenario may not ask for HTTP facts.
+    expect(() => scenario([...HEAD, ...check('a'), 'transports: [streamable-http, stdio]', 'steps:', '  - id: p', '    send: { method: ping }', '    outcomes:', '      - when: { status: 4xx }', '        record: { a: pass }', '      - otherwise: true', '        record: { a: fail }'])).toThrow(/the matcher "status" is Streamable HTTP only/);
   });
 });

@@ -213,6 +213,12 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     });
     status = 'not-applicable';
   }
+  for (const st of pending())
+    if (st.decl.transports && !st.decl.transports.includes(transport.kind))
+      decide(st, 'not-applicable', {
+        reason: st.decl.transports.includes('streamable-http') ? ENGINE_REASON.transportHttpOnly : ENGINE_REASON.transportStdioOnly,
+        observed: `the check applies to ${st.decl.transports.join(', ')}; this run speaks ${transport.kind}`,
+      });
   const keep = (rec: ExchangeRecord) => {
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     rec.seq = transcript.length;
@@ -232,6 +238,8 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       status = 'interrupted';
       break;
     }
+    // A step written for other transports is skipped: it sends and judges nothing.
+    if (step.transports && !step.transports.includes(transport.kind)) continue;
     // A step without http/send/probe asserts on the previous step's observation.
     const sends = step.http !== undefined || step.send !== undefined || step.probe !== undefined;
     const obs: Observation = sends ? { captures: vars } : { ...lastObs, captures: vars };
@@ -332,7 +340,9 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       }
 
       if (step.outcomes) {
-        const rung = step.outcomes.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
+        const rung = step.outcomes.find(
+          (o) => (!o.transports || o.transports.includes(transport.kind)) && (o.otherwise || (o.when && matches(interpolate(o.when, vars), obs))),
+        );
         if (rung) applyRung(rung, step.outcomes, states, decide, obs, looked, vars);
         if (rung?.end) {
           decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });

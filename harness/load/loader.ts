@@ -407,6 +407,8 @@ export function loadScenario(
     if (!isVersionString(c.versions?.from ?? '2000-01-01')) fail(p, ['checks', i, 'versions'], 'bad version');
     const levelProblem = requirementIds.levels && checkLevelProblem(c, requirementIds.levels);
     if (levelProblem) fail(p, ['checks', i, ...levelProblem.at], levelProblem.problem, levelProblem.at[0] === 'level-reason');
+    const extra = c.transports?.find((k) => !(raw.transports ?? ['streamable-http']).includes(k));
+    if (extra) fail(p, ['checks', i, 'transports'], `transport "${extra}" is not one of the scenario's transports`);
     decls.set(c.id, c);
   });
 
@@ -448,14 +450,20 @@ export function loadScenario(
     }
   }
   function lintNeutral(sp: Parsed, s: (typeof steps)[number]): void {
-    const why = 'the scenario lists transport stdio, so it must be transport-neutral';
+    const why = 'the scenario lists transport stdio, so it must be transport-neutral (or the step, rung or check declares transports: [streamable-http])';
+    // A step that runs only over Streamable HTTP may use everything it has.
+    if (s.transports && !s.transports.includes('stdio')) return;
     if (s.http) fail(sp, [...s._path, 'http'], `${why}: an http step is Streamable HTTP only (use send)`);
     if (s.probe) fail(sp, [...s._path, 'probe'], `${why}: probe ${s.probe} speaks Streamable HTTP only`);
     for (const [name, c] of Object.entries(s.capture ?? {}))
       if ('header' in c || 'status' in c) fail(sp, [...s._path, 'capture', name], `${why}: a header or status capture is Streamable HTTP only (use session or pointer)`);
     const at: Array<[Matcher | undefined, Array<string | number>]> = [
       ...Object.entries(s.expect ?? {}).map(([k, m]): [Matcher, Array<string | number>] => [m, ['expect', k]]),
-      ...(s.outcomes ?? []).map((o, k): [Matcher | undefined, Array<string | number>] => [o.when, ['outcomes', k, 'when']]),
+      ...(s.outcomes ?? []).map((o, k): [Matcher | undefined, Array<string | number>] => [
+        // A rung that applies only over Streamable HTTP may ask what only it has.
+        o.transports && !o.transports.includes('stdio') ? undefined : o.when,
+        ['outcomes', k, 'when'],
+      ]),
       [s['applies-when']?.that, ['applies-when', 'that']],
       [s.require?.that, ['require', 'that']],
     ];
@@ -479,6 +487,14 @@ export function loadScenario(
     }
     // A scenario that lists stdio is written transport-neutrally: nothing only Streamable HTTP has.
     if (raw.transports?.includes('stdio')) lintNeutral(sp, s);
+    // A step, rung or check may narrow the scenario's transports, never widen them.
+    const scenarioKinds = raw.transports ?? ['streamable-http'];
+    const narrow = (kinds: readonly string[] | undefined, path: Array<string | number>) => {
+      const extra = kinds?.find((k) => !scenarioKinds.includes(k as never));
+      if (extra) fail(sp, path, `transport "${extra}" is not one of the scenario's transports (${scenarioKinds.join(', ')})`);
+    };
+    narrow(s.transports, [...s._path, 'transports']);
+    (s.outcomes ?? []).forEach((o, k) => narrow(o.transports, [...s._path, 'outcomes', k, 'transports']));
     // Variables must be captured by an earlier step (or by this step, for its own ladders).
     const used = referencedVariables({ http: s.http, send: s.send, with: s.with, wait: s.wait });
     for (const v of used)

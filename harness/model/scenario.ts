@@ -95,6 +95,8 @@ export interface Outcome {
   observed?: string;
   /** Stop the scenario here; pending checks take `remaining` (default `not-applicable`) with `reason`. */
   end?: { remaining?: Verdict; reason: string };
+  /** The rung applies only over these transports (e.g. a tolerance for a bare HTTP status); elsewhere the ladder skips it. */
+  transports?: TransportKind[];
 }
 
 /** How to capture a value from a step for later `{{name}}` use. */
@@ -142,13 +144,42 @@ export interface JsonRpcSpec {
   notification?: boolean;
 }
 
+/**
+ * A transport-neutral message (a `send` step): a JSON-RPC request or
+ * notification the harness builds (`method`), or, for robustness checks,
+ * any JSON value (`json`, e.g. a batch array) or a raw text (`raw`, e.g.
+ * malformed JSON; over stdio one line, so it holds no newline).
+ */
+export interface SendSpec {
+  method?: string;
+  params?: unknown;
+  /** The request id to send (default: the run's next number); `null` sends a null id. */
+  id?: string | number | null;
+  /** True: a notification (no id, no answer awaited). */
+  notification?: boolean;
+  /** Any JSON value sent as the message. */
+  json?: unknown;
+  /** A text sent byte for byte as the message. */
+  raw?: string;
+  /**
+   * Where it goes. `none`: outside any session (Streamable HTTP: without
+   * session headers; stdio: to a process that has not yet been sent an
+   * initialize, a fresh one when the current one has). `current`: in the
+   * run's session. Default: `none` for `initialize` (it opens a session),
+   * `current` for everything else.
+   */
+  session?: 'none' | 'current';
+}
+
 /** A step after macro expansion. At most one of `http`, `probe`, `wait`; with none, it judges the previous observation. */
 export interface Step {
   /** Step ID (unique in the scenario after expansion; macro steps are `<macro>.<id>`, or `<use id>.<id>`; a one-step macro used with an `id` takes that id). */
   id: string;
   http?: HttpRequestSpec;
-  /** Transport-neutral: a JSON-RPC request or notification sent in the run's session. */
-  send?: JsonRpcSpec;
+  /** Transport-neutral: a message sent in the run's session (or outside any, see `SendSpec.session`). */
+  send?: SendSpec;
+  /** The step runs only over these transports; elsewhere it is skipped (sends and judges nothing). */
+  transports?: TransportKind[];
   /** With `send`: read what the answer carries for this many ms, then stop without error (absent: until the response). */
   window?: number;
   /** Pause for this many ms (a number, or `{{var}}` naming one; at most 600000). Sends nothing; the observation stays the previous one. */
@@ -181,6 +212,8 @@ export interface CheckDecl {
    * `suites/_catalog/requirements.yaml`); required exactly then (`harness/model/levels.ts`).
    */
   'level-reason'?: string;
+  /** The check applies only over these transports; elsewhere it is `not-applicable` (`transport-http-only` / `transport-stdio-only`) before any traffic. */
+  transports?: TransportKind[];
 }
 
 /**

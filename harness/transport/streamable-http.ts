@@ -11,7 +11,7 @@
  */
 import type { Agent } from 'undici';
 import type { ExchangeRecord } from '../model/results.js';
-import type { HttpRequestSpec, JsonRpcSpec } from '../model/scenario.js';
+import type { HttpRequestSpec, SendSpec } from '../model/scenario.js';
 import { exchange, type Exchange, type ExchangeLimits, type ExchangeWatch, type ReadMode } from './http.js';
 import { buildRequest, redactExtraHeaders } from './request.js';
 import { VERSION_HEADER_SINCE } from '../model/versions.js';
@@ -110,9 +110,8 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
   return {
     kind: 'streamable-http',
     http,
-    // A JSON-RPC message goes out as a POST with the session presets; an initialize opens a new session (no session headers).
-    message: (msg: JsonRpcSpec, c) =>
-      http({ jsonrpc: msg, ...(msg.method === 'initialize' ? { preset: 'bare' as const } : {}), ...(c.windowMs !== undefined ? { windowMs: c.windowMs } : {}) }, c),
+    // A message goes out as a POST with the session presets; outside a session (an initialize, by default) without them.
+    message: (msg: SendSpec, c) => http(postOf(msg, c.windowMs), c),
     async close(vars) {
       if (o.signal?.aborted) return;
       const open = sessions.unended();
@@ -144,4 +143,17 @@ function hiding409(watch: ExchangeWatch | undefined): ExchangeWatch | undefined 
       if (!hidden) watch.onMessage?.(m);
     },
   };
+}
+
+/**
+ * The POST that carries a transport-neutral message: the harness-built
+ * JSON-RPC message, the JSON value or the raw text as its body; session
+ * headers unless it goes outside any session (`SendSpec.session`).
+ */
+export function postOf(msg: SendSpec, windowMs?: number): HttpRequestSpec {
+  const { json, raw, session, ...rpc } = msg;
+  const outside = (session ?? (msg.method === 'initialize' ? 'none' : 'current')) === 'none';
+  const body: HttpRequestSpec =
+    raw !== undefined ? { body: raw } : 'json' in msg ? { json } : { jsonrpc: { ...rpc, method: rpc.method! } };
+  return { ...body, ...(outside ? { preset: 'bare' as const } : {}), ...(windowMs !== undefined ? { windowMs } : {}) };
 }

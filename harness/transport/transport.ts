@@ -8,7 +8,7 @@
  * (`streamable-http.ts`) is the first implementation; tests use fakes.
  */
 import type { Exchange, ExchangeWatch } from './http.js';
-import type { HttpRequestSpec, JsonRpcSpec } from '../model/scenario.js';
+import type { HttpRequestSpec, SendSpec } from '../model/scenario.js';
 
 import type { TransportKind } from '../model/scenario.js';
 
@@ -46,13 +46,14 @@ export interface Sent {
 export interface ScenarioTransport {
   readonly kind: TransportKind;
   /**
-   * Sends one JSON-RPC message written transport-neutrally (a `send` step)
-   * in the session the run has opened, and reads its answer. An
-   * `initialize` opens a new session (Streamable HTTP: sent without the
-   * session headers; stdio, when it comes: a fresh process, as the session
-   * is the process's lifetime).
+   * Sends one message written transport-neutrally (a `send` step) and reads
+   * its answer: by default in the session the run has opened; with
+   * `session: none` (the default for `initialize`, which opens a new
+   * session) outside any session (Streamable HTTP: without the session
+   * headers; stdio: to a process not yet sent an initialize, a fresh one
+   * when needed, as the session is the process's lifetime).
    */
-  message(msg: JsonRpcSpec, opts: SendContext & { windowMs?: number }): Promise<Sent>;
+  message(msg: SendSpec, opts: SendContext & { windowMs?: number }): Promise<Sent>;
   /**
    * Sends a request as an `http` step describes it (method, preset, headers,
    * body, window). Only Streamable HTTP has it; a scenario that uses `http`
