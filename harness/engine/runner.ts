@@ -24,6 +24,7 @@ import { PROBES } from '../probes/index.js';
 import { unsupportedSentence, type RevisionSupport } from './discovery.js';
 import { streamableHttpTransport } from '../transport/streamable-http.js';
 import type { ScenarioTransport, Sent } from '../transport/transport.js';
+import type { TransportKind } from '../model/scenario.js';
 import { sleep } from '../util/sleep.js';
 import { ENGINE_REASON } from '../model/reason-codes.js';
 
@@ -138,6 +139,11 @@ function mentionsTransportError(m: Matcher): boolean {
   return m.transportError !== undefined || (m.all ?? []).some(mentionsTransportError) || (m.any ?? []).some(mentionsTransportError);
 }
 
+/** The not-applicable reason of something written for `kinds` only, run over another transport. */
+function elsewhereReason(kinds: readonly TransportKind[]): string {
+  return kinds.includes('streamable-http') ? ENGINE_REASON.transportHttpOnly : ENGINE_REASON.transportStdioOnly;
+}
+
 function safeInterpolate(s: string | undefined, vars: Record<string, unknown>): string | undefined {
   if (s === undefined) return undefined;
   try {
@@ -206,9 +212,8 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   // A scenario written for other transports sends nothing over this one.
   const kinds = scenario.transports ?? ['streamable-http'];
   if (pending().length && !kinds.includes(transport.kind)) {
-    const elsewhere = kinds.includes('streamable-http') ? ENGINE_REASON.transportHttpOnly : ENGINE_REASON.transportStdioOnly;
     decideRest('not-applicable', {
-      reason: elsewhere,
+      reason: elsewhereReason(kinds),
       observed: `the scenario applies to ${kinds.join(', ')}; this run speaks ${transport.kind}`,
     });
     status = 'not-applicable';
@@ -216,7 +221,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   for (const st of pending())
     if (st.decl.transports && !st.decl.transports.includes(transport.kind))
       decide(st, 'not-applicable', {
-        reason: st.decl.transports.includes('streamable-http') ? ENGINE_REASON.transportHttpOnly : ENGINE_REASON.transportStdioOnly,
+        reason: elsewhereReason(st.decl.transports),
         observed: `the check applies to ${st.decl.transports.join(', ')}; this run speaks ${transport.kind}`,
       });
   const keep = (rec: ExchangeRecord) => {

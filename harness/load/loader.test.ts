@@ -316,7 +316,7 @@ describe('scenario errors are located and named', () => {
     it('a scenario that lists stdio must be transport-neutral: no http step, no HTTP matcher or capture, no HTTP probe', () => {
       const neutral = (changes: Record<number, string | string[]>) => edit({ 3: [BASE_LINES[2]!, 'transports: [streamable-http, stdio]'], ...changes });
       // With the transports line inserted, the http step's value starts at line 20 and the status expectation is on line 22.
-      expectError(neutral({}), 20, 7, 'the scenario lists transport stdio, so it must be transport-neutral: an http step is Streamable HTTP only (use send)');
+      expectError(neutral({}), 20, 7, 'the scenario lists transport stdio, so it must be transport-neutral (or the step, rung or check declares transports: [streamable-http]): an http step is Streamable HTTP only (use send)');
       expectError(neutral({ 18: '    send: { method: ping }', 19: [] }), 21, 20, 'the matcher "status" is Streamable HTTP only');
       const ok = load(
         neutral({ 18: '    send: { method: ping }', 19: [], 21: '      first-check: { accepted: true, result: present }', 23: '      - when: { error: absent }' }),
