@@ -280,6 +280,20 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
             if (!record) unrecorded++;
             return (await send(spec, step.id, record, opts?.watch)).ex;
           },
+          transport: transport.kind,
+          message: async (msg, opts) => {
+            const record = opts?.transcript !== false;
+            if (!record) unrecorded++;
+            const sent = await transport.message(msg, {
+              stepId: step.id,
+              vars,
+              nextId,
+              ...(record ? { keep: (x: Exchange) => keep(x.record) } : {}),
+              ...(opts?.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
+            });
+            if (record) keep(sent.ex.record);
+            return sent.ex;
+          },
           record: (rec, note) => keep({ ...structuredClone(rec), step: step.id, ...(note ? { note: rec.note ? `${rec.note}; ${note}` : note } : {}) }),
           once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
             if (!shared.has(key)) shared.set(key, fn());

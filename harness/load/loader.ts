@@ -454,7 +454,7 @@ export function loadScenario(
     // A step that runs only over Streamable HTTP may use everything it has.
     if (s.transports && !s.transports.includes('stdio')) return;
     if (s.http) fail(sp, [...s._path, 'http'], `${why}: an http step is Streamable HTTP only (use send)`);
-    if (s.probe) fail(sp, [...s._path, 'probe'], `${why}: probe ${s.probe} speaks Streamable HTTP only`);
+    if (s.probe && !PROBES[s.probe]?.transports?.includes('stdio')) fail(sp, [...s._path, 'probe'], `${why}: probe ${s.probe} speaks Streamable HTTP only`);
     for (const [name, c] of Object.entries(s.capture ?? {}))
       if ('header' in c || 'status' in c) fail(sp, [...s._path, 'capture', name], `${why}: a header or status capture is Streamable HTTP only (use session or pointer)`);
     const at: Array<[Matcher | undefined, Array<string | number>]> = [

@@ -53,6 +53,8 @@ function contextFor(t: ReturnType<typeof fakeTarget>, params: Record<string, unk
     params,
     protocolVersion: version,
     initializeLatencyMs: 1,
+    transport: 'streamable-http',
+    message: () => Promise.reject(new Error('this probe speaks HTTP only')),
     request: t.request,
     record: (rec, note) => kept.push({ ...rec, ...(note ? { note } : {}) }),
     once: <T>(key: string, fn: () => Promise<T>) => {

@@ -91,6 +91,8 @@ describe('watchStream', () => {
     agents.push(agent);
     return {
       params: {},
+      transport: 'streamable-http',
+      message: () => Promise.reject(new Error('this probe speaks HTTP only')),
       protocolVersion: '2025-11-25',
       request: (spec, opts) =>
         exchange(

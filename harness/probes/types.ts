@@ -1,6 +1,6 @@
 /** The contract between the runner and a named probe. */
 import type { Exchange, ExchangeWatch } from '../transport/http.js';
-import type { HttpRequestSpec, ScenarioResource } from '../model/scenario.js';
+import type { HttpRequestSpec, ScenarioResource, SendSpec, TransportKind } from '../model/scenario.js';
 import type { ExchangeRecord } from '../model/results.js';
 
 /** What a probe may do: send requests built like an `http` step's, and read its parameters. */
@@ -17,6 +17,15 @@ export interface ProbeContext {
    * `watch` observes a `windowMs` read while it runs (head, SSE messages) and can stop it early.
    */
   request(spec: HttpRequestSpec, opts?: { transcript?: boolean; watch?: ExchangeWatch }): Promise<Exchange>;
+  /**
+   * Sends one transport-neutral message, as a `send` step does (an
+   * `initialize` outside any session opens a new one: over stdio, a process
+   * of its own), and reads its answer (`windowMs`: read that long). The only
+   * way a probe that lists stdio in `transports` may talk to the target.
+   */
+  message(msg: SendSpec, opts?: { transcript?: boolean; windowMs?: number }): Promise<Exchange>;
+  /** The transport of this run. */
+  transport: TransportKind;
   /** Adds a copy of an exchange record (e.g. one of a shared sample taken by another scenario run) to this run's transcript, with `note` appended. */
   record(rec: ExchangeRecord, note?: string): void;
   /**
@@ -42,6 +51,8 @@ export interface Probe {
   description: string;
   /** Server resources the probe holds while it runs (`get-stream` when it opens GET streams); a scenario using it must declare them in `holds`. */
   holds?: ScenarioResource[];
+  /** Transports it can speak (default `[streamable-http]`); one that lists stdio uses only `message`, never `request`. */
+  transports?: TransportKind[];
   /**
    * Runs the probe. Target misbehaviour is reported in the output, never thrown.
    * @returns output, or `error` when the probe could not decide (e.g. every exchange timed out)
