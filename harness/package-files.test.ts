@@ -35,8 +35,10 @@ function localImports(entry: string): Set<string> {
 describe('published package', () => {
   const files = packed();
 
-  it('holds the CLI, the reference server and everything they import, and the bundled suites and schemas', () => {
-    const needed = new Set([...localImports(join(PACKAGE_ROOT, 'dist/harness/cli.js')), ...localImports(join(PACKAGE_ROOT, 'dist/fixtures/reference-server.js'))]);
+  it('holds the CLI, the reference servers (HTTP and stdio) and everything they import, and the bundled suites and schemas', () => {
+    const needed = new Set(
+      ['dist/harness/cli.js', 'dist/fixtures/reference-server.js', 'dist/fixtures/stdio-reference-server.js'].flatMap((f) => [...localImports(join(PACKAGE_ROOT, f))]),
+    );
     expect(needed.size).toBeGreaterThan(30);
     expect([...needed].filter((f) => !files.has(f))).toEqual([]);
     expect(files.has('suites/_catalog/requirements.yaml')).toBe(true);
