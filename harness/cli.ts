@@ -68,9 +68,23 @@ export function parseHeaderFlag(v: string, prev: Array<[string, string]>): Array
   return [...prev, [name, value]];
 }
 
+/**
+ * Parses one `--env K=V` flag into the accumulated list.
+ * @throws InvalidArgumentError when there is no `=` or the name is not a shell variable name
+ */
+export function parseEnvFlag(v: string, prev: Array<[string, string]>): Array<[string, string]> {
+  const i = v.indexOf('=');
+  const name = i > 0 ? v.slice(0, i) : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidArgumentError(`--env must look like NAME=value, got "${v}"`);
+  return [...prev, [name, v.slice(i + 1)]];
+}
+
 interface Flags {
   url?: string;
   command?: string;
+  stdio?: string;
+  cwd?: string;
+  env: Array<[string, string]>;
   protocolVersion: string[];
   out: string;
   scenario: string[];
@@ -98,6 +112,9 @@ function program(io: CliIo): Command {
     .version(SUITE_VERSION)
     .option('--url <url>', 'MCP endpoint to judge; with --command, may contain {port}')
     .option('--command <cmd>', 'start this server first (PORT is set; {port} is substituted), stop its process group afterwards')
+    .option('--stdio <cmd>', 'judge a stdio server: start this command (with /bin/sh -c) for every scenario run and speak newline-delimited JSON-RPC on its stdin/stdout')
+    .option('--cwd <dir>', 'with --stdio: working directory of the server command')
+    .option('--env <NAME=value>', 'with --stdio: set this variable for the server command (repeatable); only names are recorded', parseEnvFlag, [])
     .option('--protocol-version <version>', `protocol revision to test (repeatable, or "all" for every session-era revision; default: the newest the server negotiates, else ${DEFAULT_VERSION})`, collect, [])
     .option('--out <dir>', 'folder for results.json, junit.xml, report.html', 'results')
     .option('--scenario <id>', 'run only this scenario (repeatable)', collect, [])
@@ -219,6 +236,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
   }
   if (flags.command && !flags.url) return usage('--command needs --url (e.g. --url http://127.0.0.1:{port}/mcp)');
+  if (flags.stdio !== undefined && (flags.url || flags.command)) return usage('--stdio judges a stdio server: it cannot be combined with --url or --command');
+  if (flags.stdio === undefined && (flags.cwd !== undefined || flags.env.length)) return usage('--cwd and --env apply to --stdio only');
+  if (flags.stdio !== undefined && flags.header.length) return usage('--header applies to HTTP targets; give a stdio server its credentials with --env');
+  if (flags.stdio !== undefined && !flags.stdio.trim()) return usage('--stdio needs a command');
+  if (flags.cwd !== undefined && !existsSync(flags.cwd)) return usage(`--cwd ${flags.cwd} does not exist`);
   if (scenarios.length === 0) return usage('no scenarios selected');
 
   // The output folder must be writable before any work is done.
@@ -231,8 +253,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
 
   // Target.
   let started: StartedTarget | undefined;
-  let target: TargetInfo;
-  const reference = !flags.url && !flags.command;
+  let target: Omit<TargetInfo, 'transport'>;
+  const reference = !flags.url && !flags.command && flags.stdio === undefined;
   const interrupt = new AbortController();
   // Every concurrent exchange listens on this signal; their number is bounded by --concurrency and the probes' caps.
   setMaxListeners(0, interrupt.signal);
@@ -251,7 +273,15 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   process.on('SIGTERM', onSignal);
   try {
     try {
-      if (flags.command || reference) {
+      if (flags.stdio !== undefined) {
+        target = {
+          kind: 'stdio',
+          url: 'stdio:',
+          command: flags.stdio,
+          ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
+          ...(flags.env.length ? { env: flags.env.map(([k]) => k) } : {}),
+        };
+      } else if (flags.command || reference) {
         const command = flags.command ?? `"${process.execPath}" "${REFERENCE_SERVER_JS}"`;
         const url = flags.url ?? 'http://127.0.0.1:{port}/mcp';
         if (reference && !existsSync(REFERENCE_SERVER_JS)) return usage(`the bundled reference server is not built (${REFERENCE_SERVER_JS}); run "npm run build"`);
@@ -271,7 +301,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       throw e;
     }
 
-    io.err(`judging ${target.url}: ${scenarios.length} scenarios\n`);
+    io.err(`judging ${flags.stdio !== undefined ? `stdio server ${flags.stdio}` : target.url}: ${scenarios.length} scenarios\n`);
     const runTimer = setTimeout(() => {
       io.err(`\nrun deadline of ${flags.runTimeout} ms reached: stopping; reports for finished scenarios will be written\n`);
       interrupt.abort('run-timeout');
@@ -290,6 +320,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         ...(flags.sessionTtl !== undefined ? { sessionTtlMs: flags.sessionTtl } : {}),
       },
       ...(flags.header.length ? { headers: Object.fromEntries(flags.header) } : {}),
+      ...(flags.stdio !== undefined
+        ? { stdio: { command: flags.stdio, ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}), ...(flags.env.length ? { env: Object.fromEntries(flags.env) } : {}) } }
+        : {}),
       signal: interrupt.signal,
       onDiscovered: (d, vs) => io.out(`${formatDiscovery(d, vs)}\n\n`),
       // A revision the server does not negotiate was said once, in the discovery lines: its checks are not listed one by one.

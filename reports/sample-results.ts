@@ -221,6 +221,7 @@ export function makeSampleResults(): RunResults {
     suiteVersion: '0.1.0',
     target: {
       kind: 'command',
+      transport: 'streamable-http',
       url: URL,
       command: 'node server.js --port 3917',
       serverInfo: { name: HOSTILE_NAME, version: `1.0.0"'&` },

@@ -12,11 +12,12 @@
  */
 import type { Agent } from 'undici';
 import type { ExchangeRecord } from '../model/results.js';
-import { exchange, type ExchangeLimits } from '../transport/http.js';
+import { exchange, type Exchange, type ExchangeLimits } from '../transport/http.js';
 import { subjectOf } from '../transport/subject.js';
 import { buildRequest, redactExtraHeaders } from '../transport/request.js';
 import { SESSION_ERA_HTTP_VERSIONS } from '../model/versions.js';
 import { SUITE_CLIENT_INFO } from '../probes/params.js';
+import type { ScenarioTransport } from '../transport/transport.js';
 
 /**
  * Whether the server negotiates one revision:
@@ -68,14 +69,19 @@ export interface DiscoveryOptions {
   /** Headers added to every request (`--header`). */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * Speak through this transport instead of Streamable HTTP to `url` (stdio:
+   * each initialize goes to a process of its own); closed at the end.
+   */
+  transport?: ScenarioTransport;
 }
 
 function describe(status: number | undefined, subject: unknown, transport: string | undefined): string {
   if (transport) return `no answer (${transport})`;
   const m = subject as { result?: { protocolVersion?: unknown }; error?: { code?: unknown } } | undefined;
   if (m?.result) return typeof m.result.protocolVersion === 'string' ? `protocolVersion ${m.result.protocolVersion}` : 'an InitializeResult without a string protocolVersion';
-  if (m?.error) return `HTTP ${status ?? '?'}; JSON-RPC error ${String(m.error.code)}`;
-  return `HTTP ${status ?? '?'} without a JSON-RPC response`;
+  if (m?.error) return `${status === undefined ? '' : `HTTP ${status}; `}JSON-RPC error ${String(m.error.code)}`;
+  return status === undefined ? 'no JSON-RPC response' : `HTTP ${status} without a JSON-RPC response`;
 }
 
 /**
@@ -97,24 +103,21 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
       revisions.push({ requested, support: 'unknown', observed: 'not asked (an earlier initialize got no answer)' });
       continue;
     }
-    const req = buildRequest(
-      {
-        preset: 'bare',
-        jsonrpc: {
-          method: 'initialize',
-          params: { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
-        },
-      },
-      opts.url,
-      {},
-      () => ++id,
-      opts.headers,
-    );
-    const ex = await exchange(opts.agent, req, { kind: 'response', awaitId: req.awaitId }, opts.limits, exchanges.length, 'discovery', opts.signal);
-    redactExtraHeaders(ex.record.request.headers, opts.headers);
+    const params = { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } };
+    let ex: Exchange;
+    let awaitId: string | number | null | undefined;
+    if (opts.transport) {
+      ({ ex, awaitId } = await opts.transport.message({ method: 'initialize', params }, { stepId: 'discovery', vars: {}, nextId: () => ++id }));
+      ex.record.seq = exchanges.length;
+    } else {
+      const req = buildRequest({ preset: 'bare', jsonrpc: { method: 'initialize', params } }, opts.url, {}, () => ++id, opts.headers);
+      awaitId = req.awaitId;
+      ex = await exchange(opts.agent, req, { kind: 'response', awaitId }, opts.limits, exchanges.length, 'discovery', opts.signal);
+      redactExtraHeaders(ex.record.request.headers, opts.headers);
+    }
     exchanges.push(ex.record);
     const res = ex.record.response;
-    const subject = subjectOf(ex, req.awaitId) as { result?: { protocolVersion?: unknown; serverInfo?: unknown } } | undefined;
+    const subject = subjectOf(ex, awaitId) as { result?: { protocolVersion?: unknown; serverInfo?: unknown } } | undefined;
     const answered = typeof subject?.result?.protocolVersion === 'string' ? subject.result.protocolVersion : undefined;
     const observed = describe(res?.status, subject, ex.record.error?.kind);
     const sid = res?.headers['mcp-session-id'];
@@ -126,7 +129,8 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
       continue;
     }
     const latencyMs = ex.record.durationMs;
-    const status = res?.status ?? 0;
+    // Over stdio there is no status: an answer is an answer.
+    const status = res?.status ?? (ex.record.stdio ? 200 : 0);
     // A JSON-RPC error (on a 2xx or a 4xx) may be a refusal of this revision: decided below, once we know whether any revision works.
     const refused = status < 500 && subject !== undefined && 'error' in (subject as object);
     const support: RevisionSupportState =
@@ -145,6 +149,7 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
     const req = buildRequest({ method: 'DELETE', preset: 'none', headers }, opts.url, {}, () => ++id, opts.headers);
     await exchange(opts.agent, req, { kind: 'response' }, { ...opts.limits, timeoutMs: Math.min(opts.limits.timeoutMs, 2_000) }, -1, 'discovery', opts.signal);
   }
+  await opts.transport?.close({});
   const answered = exchanges.filter((r) => r.response && r.response.status >= 200 && r.response.status < 300 && !r.error);
   const issued = answered.filter((r) => r.response!.headers['mcp-session-id'] !== undefined).length;
   const sessionIds = answered.length === 0 ? 'unknown' : issued === answered.length ? 'issued' : issued === 0 ? 'none' : 'unknown';

@@ -3,7 +3,7 @@
  * explain them in reports ("expected" from the matcher, "observed" from what
  * came back).
  */
-import type { ExchangeRecord } from '../model/results.js';
+import type { ExchangeRecord, StdoutFault } from '../model/results.js';
 import type { Matcher, StatusMatch, ValueMatch } from '../model/scenario.js';
 import { mediaType } from '../transport/http.js';
 import { messageSchemaProblem, satisfiesMessageSchema } from '../model/message-schemas.js';
@@ -100,7 +100,17 @@ export function matches(m: Matcher, o: Observation): boolean {
   const res = o.record?.response;
   const err = o.record?.error;
   if (m.transportError !== undefined) {
-    if (!err || (m.transportError !== 'any' && err.kind !== m.transportError)) return false;
+    // `any` is every way an exchange breaks except the server process exiting (stdio): the engine handles that unless a rung names it.
+    if (!err || (m.transportError === 'any' ? err.kind === 'exited' : err.kind !== m.transportError)) return false;
+  }
+  if (m.exited !== undefined) {
+    const st = o.record?.stdio;
+    if (!st || (st.exit !== undefined) !== m.exited) return false;
+  }
+  if (m.stdout) {
+    const st = o.record?.stdio;
+    if (!st) return false;
+    for (const [fault, want] of Object.entries(m.stdout)) if ((st.session.faults[fault as StdoutFault] !== undefined) !== (want === 'present')) return false;
   }
   if (m.status !== undefined && (!res || err || !statusOk(res.status, m.status))) return false;
   if (m.accepted !== undefined) {
@@ -189,6 +199,8 @@ export function describeMatcher(m: Matcher): string {
   const parts: string[] = [];
   if (m.transportError) parts.push(m.transportError === 'any' ? 'no usable answer' : `a ${m.transportError}`);
   if (m.status !== undefined) parts.push(`HTTP ${(Array.isArray(m.status) ? m.status : [m.status]).join(' or ')}`);
+  if (m.exited !== undefined) parts.push(m.exited ? 'the server process exited' : 'the server process still running');
+  for (const [fault, want] of Object.entries(m.stdout ?? {})) parts.push(`${want === 'absent' ? 'no' : 'some'} stdout line ${STDOUT_FAULT_WORDS[fault as StdoutFault]}`);
   if (m.accepted !== undefined) parts.push(m.accepted ? 'the message taken (no refusal, no JSON-RPC error)' : 'the message refused (a JSON-RPC error or a non-2xx status)');
   if (m.mediaType) parts.push(`Content-Type ${m.mediaType.join(' or ')}`);
   if (m.body) parts.push(`${m.body} body`);
@@ -211,6 +223,41 @@ export function describeMatcher(m: Matcher): string {
   if (m.all) parts.push(m.all.map(describeMatcher).join(' and '));
   if (m.any) parts.push(`either ${m.any.map(describeMatcher).join(', or ')}`);
   return parts.join(', ');
+}
+
+/** Words for each stdio framing fault of a stdout line. */
+const STDOUT_FAULT_WORDS: Record<StdoutFault, string> = {
+  'not-json': 'that is not one complete JSON value',
+  'not-json-rpc': 'that is JSON but not a JSON-RPC message',
+  'batch-array': 'holding a JSON array (a batch)',
+  'invalid-utf8': 'that is not valid UTF-8',
+  crlf: 'ending in CRLF',
+};
+
+/** Words for the stdio side of an exchange: the lines that break the framing (quoted), and the process's exit. */
+function describeStdio(st: NonNullable<ExchangeRecord['stdio']>, faults: StdoutFault[], exitAsked: boolean): string[] {
+  const parts: string[] = [];
+  for (const f of faults) {
+    const e = st.session.faults[f];
+    if (!e) parts.push(`no stdout line ${STDOUT_FAULT_WORDS[f]} (${st.session.lines} lines so far)`);
+    else
+      parts.push(
+        `${e.count} stdout line${e.count === 1 ? '' : 's'} ${STDOUT_FAULT_WORDS[f]}, e.g. ${e.first.map((l) => `line at ${l.atMs} ms: ${quoteBody(l.text, l.bytes)}`).join('; ')}`,
+      );
+  }
+  if (exitAsked || st.exit) {
+    if (!st.exit) parts.push(`the server process (pid ${st.pid}) was still running`);
+    else parts.push(`the server process exited ${st.exit.signal ? `on signal ${st.exit.signal}` : `with code ${st.exit.code}`} ${st.exit.atMs} ms after it started`);
+  }
+  return parts;
+}
+
+function stdoutFaultsOf(m: Matcher | undefined, into: Set<StdoutFault>): boolean {
+  if (!m) return false;
+  Object.keys(m.stdout ?? {}).forEach((f) => into.add(f as StdoutFault));
+  let exit = m.exited !== undefined;
+  for (const x of [m.not, ...(m.all ?? []), ...(m.any ?? [])]) exit = stdoutFaultsOf(x, into) || exit;
+  return exit;
 }
 
 function short(v: unknown, max = 200): string {
@@ -321,6 +368,11 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
     const firstSse = r.response.sse?.find((e) => !(e.retry !== undefined && e.data === '' && e.id === undefined));
     if (looked.some((m) => m.firstEvent || m.any?.some((x) => x.firstEvent)) && r.response.sse)
       parts.push(firstSse ? `first SSE event: ${short(firstSse)}` : 'no SSE event');
+  } else if (r?.stdio) {
+    const faults = new Set<StdoutFault>();
+    const exitAsked = looked.map((m) => stdoutFaultsOf(m, faults)).some(Boolean);
+    parts.push(...describeStdio(r.stdio, [...faults], exitAsked));
+    if (!r.error && !rpc(o) && faults.size === 0 && !exitAsked) parts.push(`no JSON-RPC response on stdout (${r.stdio.stdout.length} lines read)`);
   } else if (r && !r.error) {
     parts.push('no response');
   }

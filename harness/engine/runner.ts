@@ -246,13 +246,21 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     // A step written for other transports is skipped: it sends and judges nothing.
     if (step.transports && !step.transports.includes(transport.kind)) continue;
     // A step without http/send/probe asserts on the previous step's observation.
-    const sends = step.http !== undefined || step.send !== undefined || step.probe !== undefined;
+    const sends = step.http !== undefined || step.send !== undefined || step.probe !== undefined || step.stdio !== undefined;
     const obs: Observation = sends ? { captures: vars } : { ...lastObs, captures: vars };
     try {
       if (step.wait !== undefined) {
         const ms = Number(interpolate(step.wait, vars));
         if (!Number.isFinite(ms) || ms < 0 || ms > MAX_WAIT_MS) throw new Error(`wait of ${String(ms)} ms is outside 0..${MAX_WAIT_MS}`);
         await sleep(ms, ctx.signal);
+      } else if (step.stdio) {
+        if (!transport.control) throw new Error(`a stdio step cannot run over ${transport.kind}`);
+        const c = step.stdio;
+        const { ex } = await transport
+          .control({ action: c.do, ...(c.signal ? { signal: c.signal } : {}), waitMs: c.within }, { stepId: step.id, vars, nextId })
+          .then(recorded(true));
+        obs.record = ex.record;
+        obs.messages = ex.messages;
       } else if (step.http || step.send) {
         const { ex, awaitId, session } = step.http
           ? await send(step.http, step.id, true)
@@ -329,6 +337,16 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       const brokeAt = sends ? obs.record?.error : undefined;
       if (brokeAt) {
         const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
+        if (!explicit && brokeAt.kind === 'exited') {
+          // The server process died: what this step judges is an error (with the exit and stderr), the rest cannot be judged.
+          const observed = `step ${step.id}: ${brokeAt.message}`;
+          const mine = new Set([...Object.keys(step.expect ?? {}), ...(step.outcomes ?? []).flatMap((o) => Object.keys(o.record))]);
+          const own = pending().filter((st) => mine.has(st.decl.id));
+          for (const st of own.length ? own : pending()) decide(st, 'error', { reason: brokeAt.kind, observed });
+          decideRest('blocked', { reason: brokeAt.kind, expected: `step ${step.id} answered`, observed });
+          status = 'error';
+          break;
+        }
         if (!explicit) {
           decideRest('error', { reason: brokeAt.kind, observed: `step ${step.id}: ${brokeAt.kind}: ${brokeAt.message}` });
           status = 'error';

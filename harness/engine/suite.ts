@@ -11,12 +11,16 @@ import { runScheduled } from './scheduler.js';
 import { discover, supportOf } from './discovery.js';
 import { DEFAULT_VERSION } from '../model/versions.js';
 import { SUITE_VERSION } from '../model/paths.js';
+import { stdioTransport } from '../transport/stdio.js';
+import type { StdioCommand } from '../transport/stdio-process.js';
+import type { TransportFactory } from './runner.js';
 
 /** Inputs of a run. */
 export interface SuiteRunOptions {
   /** MCP endpoint URL. */
   url: string;
-  target: TargetInfo;
+  /** What the reports say of the target (`transport` is filled in from `stdio`). */
+  target: Omit<TargetInfo, 'transport'>;
   scenarios: Scenario[];
   /**
    * Protocol versions to run, oldest first. Absent: the newest session-era
@@ -36,6 +40,8 @@ export interface SuiteRunOptions {
   options?: RunOptionVariables;
   /** Headers added to every request (`--header`); values are redacted in transcripts, names recorded in `options.headers`. */
   headers?: Record<string, string>;
+  /** Judge a stdio server instead (`--stdio`): every scenario run starts its own process of this command; `url` is ignored. */
+  stdio?: StdioCommand;
 }
 
 /** Counts verdicts per verdict and per level × verdict. */
@@ -61,7 +67,18 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
   let discovery: RunDiscovery | undefined;
   let versions = opts.versions ?? [];
   try {
-    const d = await discover({ agent, url: opts.url, limits: opts.limits, ...(opts.headers ? { headers: opts.headers } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const stdio = opts.stdio;
+    const stdioFactory: TransportFactory | undefined = stdio
+      ? (_s, ctx) => stdioTransport({ ...stdio, limits: ctx.limits, ...(ctx.signal ? { signal: ctx.signal } : {}) })
+      : undefined;
+    const d = await discover({
+      agent,
+      url: opts.url,
+      limits: opts.limits,
+      ...(opts.headers ? { headers: opts.headers } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(stdio ? { transport: stdioTransport({ ...stdio, limits: opts.limits, ...(opts.signal ? { signal: opts.signal } : {}) }) } : {}),
+    });
     if (!opts.versions) versions = [d.negotiated.at(-1) ?? DEFAULT_VERSION];
     discovery = {
       revisions: d.revisions,
@@ -79,7 +96,8 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     // A server that issues session IDs keeps a GET stream per session: each scenario holds its own sessions' streams,
     // so `get-stream` holders need not take turns. Without session IDs (or when unsure) the stream is the server's.
     const perSessionStreams = d.sessionIds === 'issued';
-    const resourcesOf = ({ s }: { s: Scenario }) => (s.holds ?? []).filter((r) => !(r === 'get-stream' && perSessionStreams));
+    // Over stdio every scenario run has processes of its own: nothing is shared but the machine.
+    const resourcesOf = ({ s }: { s: Scenario }) => (s.holds ?? []).filter((r) => !(r === 'get-stream' && (perSessionStreams || stdio)));
     const done = await runScheduled(jobs, opts.concurrency, resourcesOf, async ({ s, v }) => {
       const o = await runScenario(s, {
         agent,
@@ -92,6 +110,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.options ? { options: opts.options } : {}),
         ...(opts.headers ? { headers: opts.headers } : {}),
+        ...(stdioFactory ? { transport: stdioFactory } : {}),
       });
       opts.onScenarioDone?.(o);
       return o;
@@ -100,7 +119,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
   } finally {
     await agent.destroy().catch(() => undefined);
   }
-  const target: TargetInfo = { ...opts.target };
+  const target: TargetInfo = { ...opts.target, transport: opts.stdio ? 'stdio' : 'streamable-http' };
   const info = outcomes.find((o) => o.serverInfo)?.serverInfo;
   if (info && !target.serverInfo) target.serverInfo = info;
   const scenarios: ScenarioRun[] = outcomes.map((o) => o.run);

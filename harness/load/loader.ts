@@ -494,6 +494,8 @@ export function loadScenario(
       if (extra) fail(sp, path, `transport "${extra}" is not one of the scenario's transports (${scenarioKinds.join(', ')})`);
     };
     narrow(s.transports, [...s._path, 'transports']);
+    if (s.stdio && (s.transports ?? scenarioKinds).includes('streamable-http'))
+      fail(sp, [...s._path, 'stdio'], 'a stdio step runs over stdio only: declare transports: [stdio] on the step or the scenario');
     (s.outcomes ?? []).forEach((o, k) => narrow(o.transports, [...s._path, 'outcomes', k, 'transports']));
     // Variables must be captured by an earlier step (or by this step, for its own ladders).
     const used = referencedVariables({ http: s.http, send: s.send, with: s.with, wait: s.wait });

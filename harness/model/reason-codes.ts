@@ -45,7 +45,7 @@ export type EngineReason = (typeof ENGINE_REASON)[keyof typeof ENGINE_REASON];
  * Why an exchange broke, as a reason code: the kinds of `ExchangeErrorKind`
  * (`harness/model/results.ts`), which a broken exchange gives its pending checks.
  */
-export const TRANSPORT_ERROR_REASONS = ['timeout', 'size-limit', 'connection', 'protocol'] as const;
+export const TRANSPORT_ERROR_REASONS = ['timeout', 'size-limit', 'connection', 'protocol', 'exited'] as const;
 
 /** Verdicts each engine-emitted code comes with (transport errors: `error`). */
 export const ENGINE_REASON_VERDICTS: Readonly<Record<EngineReason | (typeof TRANSPORT_ERROR_REASONS)[number], readonly ReasonVerdict[]>> = {
@@ -65,4 +65,6 @@ export const ENGINE_REASON_VERDICTS: Readonly<Record<EngineReason | (typeof TRAN
   'size-limit': ['error'],
   connection: ['error'],
   protocol: ['error'],
+  // stdio: the step's checks are `error`, the scenario's remaining checks `blocked` (runner).
+  exited: ['error', 'blocked'],
 };

@@ -53,7 +53,8 @@ export type ExchangeErrorKind =
   | 'timeout' // the per-exchange deadline (ms) passed
   | 'size-limit' // the response exceeded the size bound (bytes)
   | 'connection' // refused, reset, closed mid-response
-  | 'protocol'; // a response the harness could not read as HTTP/SSE at all
+  | 'protocol' // a response the harness could not read as HTTP/SSE at all
+  | 'exited'; // stdio: the server process exited before it answered
 
 /** One HTTP exchange of the wire transcript, recorded automatically. */
 export interface ExchangeRecord {
@@ -92,6 +93,58 @@ export interface ExchangeRecord {
   note?: string;
   /** True when a windowed read (`windowMs`) stopped because the window ran out, i.e. the server had not ended the body. */
   windowExpired?: boolean;
+  /** stdio exchanges: what the server process wrote and did (Streamable HTTP exchanges have `response` instead). */
+  stdio?: StdioRecord;
+}
+
+/**
+ * A way a stdout line breaks stdio framing (MCP basic/transports#stdio):
+ * `not-json` (not one complete JSON value: a banner, a log line, a piece of
+ * pretty-printed JSON), `not-json-rpc` (JSON, but not a JSON-RPC message),
+ * `batch-array` (a JSON array of messages; allowed only at 2025-03-26),
+ * `invalid-utf8`, `crlf` (ended with `\r\n`).
+ */
+export type StdoutFault = 'not-json' | 'not-json-rpc' | 'batch-array' | 'invalid-utf8' | 'crlf';
+
+/** One line the server process wrote on stdout (MCP stdio: one JSON-RPC message per line). */
+export interface StdoutLine {
+  /** Milliseconds since the process started. */
+  atMs: number;
+  /** The line without its newline, decoded as UTF-8 (invalid bytes shown as U+FFFD), cut at the report bound. */
+  text: string;
+  /** Bytes of the line, without the newline. */
+  bytes: number;
+  /** True when the line is not valid UTF-8 (MCP basic/transports#stdio). */
+  invalidUtf8?: boolean;
+  /** True when the line ended with `\r\n`. */
+  crlf?: boolean;
+  /** True when the line exceeded the size bound and was cut. */
+  truncated?: boolean;
+}
+
+/** What a stdio exchange saw of the server process. */
+export interface StdioRecord {
+  /** The command (run with `/bin/sh -c`) and its process ID. */
+  command: string;
+  pid: number;
+  /** Which process of the scenario run this is, from 1 (a new session is a new process). */
+  process: number;
+  /** What the harness did: wrote a line to stdin (`request.body`), closed stdin, or sent a signal. */
+  action: 'write' | 'close-stdin' | 'signal';
+  /** The signal sent, for `action: signal`. */
+  signal?: string;
+  /** Lines read from stdout during this exchange. */
+  stdout: StdoutLine[];
+  /**
+   * Every stdout line of the process so far (from its start), for the
+   * framing checks: how many, and per framing fault the count and the first
+   * few offending lines.
+   */
+  session: { lines: number; faults: Partial<Record<StdoutFault, { count: number; first: StdoutLine[] }>> };
+  /** Set when the process had exited by the end of the exchange. */
+  exit?: { code: number | null; signal: string | null; atMs: number };
+  /** Tail of stderr so far (logs are allowed there and never judged; MCP stdio). */
+  stderrTail?: string;
 }
 
 /** Verdict of one check at one protocol version. */
@@ -143,9 +196,18 @@ export interface ScenarioRun {
 
 /** The target the run judged. */
 export interface TargetInfo {
-  kind: 'url' | 'command' | 'reference';
+  /** How the target was given: `--url`, `--command` + `--url`, the bundled reference server, or `--stdio`. */
+  kind: 'url' | 'command' | 'reference' | 'stdio';
+  /** The MCP endpoint; `stdio:` for a stdio target. */
   url: string;
+  /** The transport the run speaks. */
+  transport: 'streamable-http' | 'stdio';
+  /** The command started (`--command`, `--stdio`). */
   command?: string;
+  /** stdio: the working directory the command was started in (`--cwd`). */
+  cwd?: string;
+  /** stdio: the names (never the values) of the variables given with `--env`. */
+  env?: string[];
   /** `serverInfo` from the first successful InitializeResult, when one was seen. */
   serverInfo?: { name?: unknown; version?: unknown; [k: string]: unknown };
   /** Captured output of a target started by the harness (tail, bounded). */

@@ -72,7 +72,19 @@ export interface Matcher {
   streamEnd?: 'closed' | 'open';
   /** The first SSE event (a lone `retry:` field does not count) has these fields: `id`, `data`, `event`. */
   firstEvent?: Record<string, ValueMatch>;
-  transportError?: 'any' | 'timeout' | 'size-limit' | 'connection' | 'protocol';
+  /** The exchange broke this way (`any`: some way other than the server process exiting, which the engine handles on its own unless `exited` is named). */
+  transportError?: 'any' | 'timeout' | 'size-limit' | 'connection' | 'protocol' | 'exited';
+  /**
+   * stdio: the server process had exited by the end of the step (`true`) or
+   * was still running (`false`).
+   */
+  exited?: boolean;
+  /**
+   * stdio framing over everything the process wrote on stdout so far:
+   * `absent` = no line has the fault, `present` = some line has it
+   * (see `StdoutFault` in harness/model/results.ts).
+   */
+  stdout?: Partial<Record<'not-json' | 'not-json-rpc' | 'batch-array' | 'invalid-utf8' | 'crlf', 'present' | 'absent'>>;
   /**
    * Transport-neutral: the message was taken (`true`) or refused (`false`).
    * Refused: the answer is a JSON-RPC error for it, or (Streamable HTTP) a
@@ -182,6 +194,12 @@ export interface Step {
   transports?: TransportKind[];
   /** With `send`: read what the answer carries for this many ms, then stop without error (absent: until the response). */
   window?: number;
+  /**
+   * stdio only: close the server's stdin (`close-stdin`) or send a signal to
+   * its process group (`signal`), then wait up to `within` ms for it to exit.
+   * Judge the result with the `exited` matcher.
+   */
+  stdio?: { do: 'close-stdin' | 'signal'; signal?: 'SIGTERM' | 'SIGINT' | 'SIGKILL'; within: number };
   /** Pause for this many ms (a number, or `{{var}}` naming one; at most 600000). Sends nothing; the observation stays the previous one. */
   wait?: number | string;
   probe?: string;

@@ -61,6 +61,11 @@ export interface ScenarioTransport {
    */
   http(spec: HttpRequestSpec, opts: SendContext): Promise<Sent>;
   /**
+   * stdio only: closes the server's stdin or signals its process group, then
+   * waits up to `waitMs` for it to exit (the record's `stdio.exit` says how).
+   */
+  control?(ctl: { action: 'close-stdin' | 'signal'; signal?: NodeJS.Signals; waitMs: number }, opts: SendContext): Promise<Sent>;
+  /**
    * Ends what the run left open on the target (sessions it was issued and
    * did not end), after every verdict; never judged, never in the transcript.
    */
