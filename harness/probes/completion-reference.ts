@@ -15,6 +15,9 @@
  * Output: `ref` (a PromptReference or ResourceTemplateReference object) and
  * `argument` (the argument or variable name), both absent when nothing was
  * found; `summary`. No parameters.
+ *
+ * Transport-neutral: it only exchanges JSON-RPC messages in the run's
+ * session (`ProbeContext.message`), so it runs over Streamable HTTP and stdio.
  */
 import type { Exchange } from '../transport/http.js';
 import type { Probe, ProbeOutput } from './types.js';
@@ -69,12 +72,13 @@ export function templateTarget(result: Record<string, unknown> | undefined): Com
 
 export const completionReferenceProbe: Probe = {
   description: 'Finds a prompt argument or resource-template variable the target can complete (prompts/list, then resources/templates/list)',
+  transports: ['streamable-http', 'stdio'],
   async run(ctx) {
-    const prompts = await ctx.request({ jsonrpc: { method: 'prompts/list', params: {} } });
+    const prompts = await ctx.message({ method: 'prompts/list', params: {} });
     let target = promptTarget(resultOf(prompts));
     let templates: Exchange | undefined;
     if (!target) {
-      templates = await ctx.request({ jsonrpc: { method: 'resources/templates/list', params: {} } });
+      templates = await ctx.message({ method: 'resources/templates/list', params: {} });
       target = templateTarget(resultOf(templates));
     }
     const output: ProbeOutput = target
