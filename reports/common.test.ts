@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { checkSlug, checksOfRun, seconds, transcriptSlice, worstVerdict } from './common.js';
+import { checkSlug, checksOfRun, seconds, transcriptSlice, transportOf, worstVerdict } from './common.js';
 import { makeSampleResults } from './sample-results.js';
 
 describe('common helpers', () => {
@@ -27,5 +27,13 @@ describe('common helpers', () => {
     const slice = transcriptSlice(r, entries[0]!.check!);
     expect(slice.exchanges).toBe(run.transcript);
     expect(slice.seqs).toEqual([1]);
+  });
+
+  it('names the transport of a target, deriving it from the kind when absent', () => {
+    expect(transportOf({ kind: 'stdio', url: 'stdio:', transport: 'stdio' })).toBe('stdio');
+    expect(transportOf({ kind: 'url', url: 'http://x/', transport: 'streamable-http' })).toBe('streamable-http');
+    expect(transportOf({ kind: 'stdio', url: 'stdio:' })).toBe('stdio');
+    expect(transportOf({ kind: 'command', url: 'http://x/' })).toBe('streamable-http');
+    expect(transportOf({ kind: 'reference', url: 'http://x/' })).toBe('streamable-http');
   });
 });

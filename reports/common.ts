@@ -2,7 +2,7 @@
  * Small helpers shared by the renderers. Reports import only the results
  * model (`harness/model/results.ts`): its types, and its two constant lists.
  */
-import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model/results.js';
+import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, TargetInfo, Verdict } from '../harness/model/results.js';
 
 /** Every verdict, in the order reports list them; every level, strictest first (the model's own lists). */
 export { VERDICTS as VERDICT_ORDER, LEVELS as LEVEL_ORDER } from '../harness/model/results.js';
@@ -90,4 +90,15 @@ export function displayValue(v: unknown): string {
   } catch {
     return String(v);
   }
+}
+
+/** What {@link transportOf} and the target formatters read of a target: `transport` may be absent (before the run fills it in, or in a document written before stdio existed). */
+export type TargetLike = Omit<TargetInfo, 'transport'> & { transport?: TargetInfo['transport'] };
+
+/**
+ * The transport a target speaks: `target.transport` when set, else `stdio`
+ * for a target of kind `stdio` and `streamable-http` for every other kind.
+ */
+export function transportOf(t: TargetLike): TargetInfo['transport'] {
+  return t.transport ?? (t.kind === 'stdio' ? 'stdio' : 'streamable-http');
 }

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { renderJson } from './json.js';
-import { makeSampleResults } from './sample-results.js';
+import { makeSampleResults, makeStdioSampleResults } from './sample-results.js';
 
 const schema = JSON.parse(readFileSync(new URL('../schemas/results.schema.json', import.meta.url), 'utf8')) as object;
 // ajv is CommonJS: under NodeNext the default import is the module, whose `default` is the class.
@@ -57,5 +57,47 @@ describe('renderJson', () => {
     const badLevel = JSON.parse(renderJson(makeSampleResults()));
     badLevel.checks[0].level = 'MUSTN';
     expect(validate(badLevel)).toBe(false);
+  });
+
+  describe('a stdio run', () => {
+    const stdioJson = () => JSON.parse(renderJson(makeStdioSampleResults()));
+
+    it('round-trips and validates against schemas/results.schema.json', () => {
+      const doc = stdioJson();
+      expect(doc).toEqual(makeStdioSampleResults());
+      expect(doc.target).toMatchObject({ kind: 'stdio', url: 'stdio:', transport: 'stdio', env: ['API_TOKEN', 'DEBUG'] });
+      const methods = doc.scenarios.flatMap((r: { transcript: Array<{ request: { method: string } }> }) => r.transcript.map((e) => e.request.method));
+      expect(new Set(methods)).toEqual(new Set(['STDIN', 'CLOSE-STDIN', 'SIGNAL SIGTERM']));
+      const ok = validate(doc);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    });
+
+    it('rejects a stdio record the schema does not describe', () => {
+      const noTransport = stdioJson();
+      delete noTransport.target.transport;
+      expect(validate(noTransport)).toBe(false);
+
+      const badAction = stdioJson();
+      badAction.scenarios[1].transcript[1].stdio.action = 'close';
+      expect(validate(badAction)).toBe(false);
+      expect(validate.errors?.some((e) => e.instancePath === '/scenarios/1/transcript/1/stdio/action')).toBe(true);
+
+      const extraInLine = stdioJson();
+      extraInLine.scenarios[0].transcript[0].stdio.stdout[0].raw = 'x';
+      expect(validate(extraInLine)).toBe(false);
+
+      const unknownFault = stdioJson();
+      unknownFault.scenarios[0].transcript[0].stdio.session.faults.banner = { count: 1, first: [] };
+      expect(validate(unknownFault)).toBe(false);
+
+      const envValues = stdioJson();
+      envValues.target.env = { API_TOKEN: 'secret' }; // names only, as a list
+      expect(validate(envValues)).toBe(false);
+
+      const badKind = stdioJson();
+      badKind.scenarios[2].transcript[1].error.kind = 'crashed';
+      expect(validate(badKind)).toBe(false);
+    });
   });
 });

@@ -2,9 +2,10 @@
  * A realistic synthetic run for the report tests: two scenarios × two protocol
  * versions, every verdict, JSON and SSE responses, a timeout, an over-long
  * body, and hostile target strings (markup, `]]>`, quotes, control characters,
- * an ANSI escape) where a target could put them.
+ * an ANSI escape) where a target could put them; and a stdio run
+ * ({@link makeStdioSampleResults}) whose transcripts hold only stdio exchanges.
  */
-import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, Verdict } from '../harness/model/results.js';
+import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, StdoutLine, Verdict } from '../harness/model/results.js';
 import { VERDICT_ORDER } from './common.js';
 
 /** Markup and quoting a hostile target may send: `<script>alert(1)</script> ]]> "'&`. */
@@ -209,13 +210,7 @@ function sessionDelete(version: string, timeout: boolean): { run: ScenarioRun; c
 export function makeSampleResults(): RunResults {
   const parts = [sessionId('2025-06-18', false), sessionId('2025-11-25', true), sessionDelete('2025-06-18', false), sessionDelete('2025-11-25', true)];
   const checks = parts.flatMap((p) => p.checks);
-  const summary = Object.fromEntries(VERDICT_ORDER.map((v) => [v, 0])) as Record<Verdict, number>;
-  const byLevel: Record<string, Partial<Record<Verdict, number>>> = {};
-  for (const c of checks) {
-    summary[c.verdict]++;
-    const row = (byLevel[c.level] ??= {});
-    row[c.verdict] = (row[c.verdict] ?? 0) + 1;
-  }
+  const { summary, byLevel } = tally(checks);
   return {
     format: 'mcp-session-conformance.results/1',
     suiteVersion: '0.1.0',
@@ -237,6 +232,192 @@ export function makeSampleResults(): RunResults {
     options: { timeoutMs: 5000, maxResponseBytes: 1048576, concurrency: 1 },
     summary,
     byLevel,
+    scenarios: parts.map((p) => p.run),
+    checks,
+  };
+}
+
+/** `summary` and `byLevel` of a results document, counted from its checks. */
+function tally(checks: CheckResult[]): Pick<RunResults, 'summary' | 'byLevel'> {
+  const summary = Object.fromEntries(VERDICT_ORDER.map((v) => [v, 0])) as Record<Verdict, number>;
+  const byLevel: Record<string, Partial<Record<Verdict, number>>> = {};
+  for (const c of checks) {
+    summary[c.verdict]++;
+    const row = (byLevel[c.level] ??= {});
+    row[c.verdict] = (row[c.verdict] ?? 0) + 1;
+  }
+  return { summary, byLevel };
+}
+
+// ---------------------------------------------------------------------------
+// A stdio run (MCP basic/transports#stdio): the server is a subprocess.
+
+/** The `--stdio` command of the stdio sample (markup in it must be escaped wherever it is shown). */
+export const STDIO_COMMAND = 'node server.js --greeting "<b>hi</b> & bye"';
+/** A banner the stdio sample's server prints on stdout: an ANSI escape plus {@link HOSTILE}. */
+export const STDIO_BANNER = `\u001b[32mready\u001b[0m ${HOSTILE}`;
+/** The stderr tail of the stdio sample's server killed by SIGTERM: ANSI escapes, {@link HOSTILE}, a CRLF. */
+export const STDIO_STDERR = `log: listening on stdio\n\u001b[31mfatal\u001b[0m: ${HOSTILE}\r\nexiting\n`;
+/** Characters of the over-long stdout line the stdio sample keeps (the harness cut it). */
+export const STDIO_LONG_LINE_TEXT = 5000;
+/** Bytes of that line as the server wrote it. */
+export const STDIO_LONG_LINE_BYTES = 2_000_000;
+
+const STDIO_VERSION = '2025-11-25';
+
+type StdioFaults = NonNullable<ExchangeRecord['stdio']>['session']['faults'];
+
+function stdioExchange(
+  seq: number,
+  step: string,
+  ms: number,
+  durationMs: number,
+  proc: { process: number; pid: number },
+  action: { write: unknown } | { close: true } | { signal: string },
+  stdout: StdoutLine[],
+  session: { lines: number; faults?: StdioFaults },
+  extra: { exit?: { code: number | null; signal: string | null; atMs: number }; stderrTail?: string } = {},
+): ExchangeRecord {
+  const write = 'write' in action;
+  const method = write ? 'STDIN' : 'close' in action ? 'CLOSE-STDIN' : `SIGNAL ${action.signal}`;
+  return {
+    seq,
+    step,
+    startedAt: at(ms),
+    durationMs,
+    request: { method, url: 'stdio:', headers: {}, ...(write ? { body: typeof action.write === 'string' ? action.write : JSON.stringify(action.write) } : {}) },
+    stdio: {
+      command: STDIO_COMMAND,
+      pid: proc.pid,
+      process: proc.process,
+      action: write ? 'write' : 'close' in action ? 'close-stdin' : 'signal',
+      ...('signal' in action ? { signal: action.signal } : {}),
+      stdout,
+      session: { lines: session.lines, faults: session.faults ?? {} },
+      ...extra,
+    },
+  };
+}
+
+function stdioInitialize(id: number): unknown {
+  return {
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: { protocolVersion: STDIO_VERSION, capabilities: {}, clientInfo: { name: 'mcp-session-conformance', version: '0.1.0' } },
+  };
+}
+
+function stdioLine(atMs: number, text: string, flags: Partial<Pick<StdoutLine, 'invalidUtf8' | 'crlf' | 'truncated'>> = {}, bytes?: number): StdoutLine {
+  return { atMs, text, bytes: bytes ?? Buffer.byteLength(text, 'utf8'), ...flags };
+}
+
+const STDIO_FRAMING_CHECKS: CheckSpec[] = [
+  { slug: 'stdout-lines-are-json', title: 'Every non-empty stdout line is one complete JSON value', level: 'MUST', requirements: ['STDIO-002', 'STDIO-003'], anchor: 'stdio' },
+  { slug: 'stdout-valid-utf8', title: 'stdout is valid UTF-8', level: 'MUST', requirements: ['STDIO-007'], anchor: 'stdio' },
+  { slug: 'stderr-logs-allowed', title: 'Logs on stderr are allowed and not judged', level: 'INFO', requirements: ['STDIO-004'], anchor: 'stdio' },
+];
+
+const STDIO_SHUTDOWN_CHECKS: CheckSpec[] = [
+  { slug: 'exits-after-stdin-closed', title: 'The server exits within 5 s after its stdin is closed', level: 'SHOULD', requirements: ['STDIO-009', 'LIFE-SHUT-001'], anchor: 'stdio' },
+  { slug: 'exits-after-sigterm', title: 'A server still running 5 s after stdin closed exits within 5 s of SIGTERM', level: 'INFO', requirements: ['STDIO-009'], anchor: 'stdio' },
+];
+
+const STDIO_ORDERING_CHECKS: CheckSpec[] = [
+  { slug: 'request-before-initialize-refused', title: 'A request sent before any initialize is refused', level: 'INFO', requirements: ['LIFE-INIT-001'], anchor: 'stdio' },
+  { slug: 'initialize-after-early-requests-succeeds', title: 'initialize still succeeds after requests were sent before it', level: 'MUST', requirements: ['LIFE-INIT-001', 'LIFE-INIT-002'], anchor: 'stdio' },
+];
+
+function stdioFraming(): { run: ScenarioRun; checks: CheckResult[] } {
+  const p = { process: 1, pid: 4242 };
+  const banner = stdioLine(120, STDIO_BANNER);
+  const result = stdioLine(180, initResult(STDIO_VERSION));
+  const bad = stdioLine(228, '{"jsonrpc":"2.0","id":2,"result":{"name":"caf\uFFFD"}}', { invalidUtf8: true, crlf: true }, 47);
+  const long = stdioLine(231, 'z'.repeat(STDIO_LONG_LINE_TEXT), { truncated: true }, STDIO_LONG_LINE_BYTES);
+  const early = { 'not-json': { count: 1, first: [banner] } };
+  const transcript = [
+    stdioExchange(0, 'initialize', 0, 210, p, { write: stdioInitialize(1) }, [banner, result], { lines: 2, faults: early }, { stderrTail: 'log: listening on stdio\n' }),
+    stdioExchange(1, 'initialized', 215, 0, p, { write: { jsonrpc: '2.0', method: 'notifications/initialized' } }, [], { lines: 2, faults: early }, { stderrTail: 'log: listening on stdio\n' }),
+    stdioExchange(2, 'ping', 220, 15, p, { write: { jsonrpc: '2.0', id: 2, method: 'ping' } }, [bad, long], {
+      lines: 4,
+      faults: { 'not-json': { count: 2, first: [banner, long] }, 'invalid-utf8': { count: 1, first: [bad] }, crlf: { count: 1, first: [bad] } },
+    }, { stderrTail: 'log: listening on stdio\nlog: ping\n' }),
+  ];
+  const r = run('transports.stdio.framing', 'stdio framing', STDIO_VERSION, 'completed', transcript, STDIO_FRAMING_CHECKS, [
+    { verdict: 'fail', expected: 'no stdout line that is not one complete JSON value', observed: `2 stdout lines that are not one complete JSON value, e.g. line at 120 ms: ${JSON.stringify(STDIO_BANNER)}`, seqs: [0, 2] },
+    { verdict: 'fail', expected: 'stdout lines of valid UTF-8', observed: '1 stdout line that is not valid UTF-8, e.g. line at 228 ms', seqs: [2] },
+    { verdict: 'pass', seqs: [2] },
+  ]);
+  return r;
+}
+
+function stdioShutdown(): { run: ScenarioRun; checks: CheckResult[] } {
+  const p = { process: 1, pid: 4300 };
+  const transcript = [
+    stdioExchange(0, 'initialize', 1000, 150, p, { write: stdioInitialize(1) }, [stdioLine(140, initResult(STDIO_VERSION))], { lines: 1 }),
+    stdioExchange(1, 'close-stdin', 1200, 5000, p, { close: true }, [], { lines: 1 }),
+    stdioExchange(2, 'sigterm', 6200, 40, p, { signal: 'SIGTERM' }, [], { lines: 1 }, {
+      exit: { code: null, signal: 'SIGTERM', atMs: 5340 },
+      stderrTail: STDIO_STDERR,
+    }),
+  ];
+  return run('transports.stdio.shutdown', 'stdio shutdown', STDIO_VERSION, 'completed', transcript, STDIO_SHUTDOWN_CHECKS, [
+    { verdict: 'warn', expected: 'the process exits within 5000 ms of stdin closing', observed: 'still running 5000 ms after stdin closed', seqs: [1] },
+    { verdict: 'info', observed: 'the server process was killed by SIGTERM 5340 ms after it started', seqs: [2] },
+  ]);
+}
+
+function stdioOrdering(): { run: ScenarioRun; checks: CheckResult[] } {
+  const exited = 'the server process exited with code 3 944 ms after it started; stderr ends: "fatal: received tools/list before initialize; exiting"';
+  const transcript: ExchangeRecord[] = [
+    stdioExchange(0, 'control-initialize', 8000, 120, { process: 1, pid: 4400 }, { write: stdioInitialize(1) }, [stdioLine(110, initResult(STDIO_VERSION))], { lines: 1 }),
+    {
+      ...stdioExchange(1, 'tools-list-first', 8200, 950, { process: 2, pid: 4401 }, { write: { jsonrpc: '2.0', id: 2, method: 'tools/list' } }, [], { lines: 0 }, {
+        exit: { code: 3, signal: null, atMs: 944 },
+        stderrTail: 'fatal: received tools/list before initialize; exiting\n',
+      }),
+      error: { kind: 'exited', message: exited },
+    },
+  ];
+  return run('lifecycle.initialize.ordering', 'Initialization ordering', STDIO_VERSION, 'error', transcript, STDIO_ORDERING_CHECKS, [
+    { verdict: 'error', reason: 'exited', observed: `step tools-list-first: ${exited}`, seqs: [0, 1] },
+    { verdict: 'blocked', reason: 'exited', expected: 'step tools-list-first answered', observed: `step tools-list-first: ${exited}`, seqs: [0, 1] },
+  ]);
+}
+
+/**
+ * A fresh stdio run (safe to mutate), as `--stdio` produces it: target kind
+ * `stdio` (url `stdio:`, command {@link STDIO_COMMAND}, a cwd, two `--env`
+ * names), three scenarios at 2025-11-25 whose transcripts hold only stdio
+ * exchanges: framing (a hostile banner, an invalid-UTF-8 CRLF line, an
+ * over-long line the harness cut, a stderr tail), shutdown (stdin closed
+ * without exit for 5 s, then SIGTERM and the hostile stderr tail
+ * {@link STDIO_STDERR}), and ordering (the second process exits with code 3:
+ * an `exited` error, one check `error` and one `blocked`).
+ */
+export function makeStdioSampleResults(): RunResults {
+  const parts = [stdioFraming(), stdioShutdown(), stdioOrdering()];
+  for (const p of parts) p.run.file = `suites/${p.run.id.split('.').slice(0, -1).join('/')}/${p.run.id.split('.').at(-1)}.yaml`;
+  const checks = parts.flatMap((p) => p.checks);
+  return {
+    format: 'mcp-session-conformance.results/1',
+    suiteVersion: '0.1.0',
+    target: {
+      kind: 'stdio',
+      url: 'stdio:',
+      transport: 'stdio',
+      command: STDIO_COMMAND,
+      cwd: '/srv/mcp',
+      env: ['API_TOKEN', 'DEBUG'],
+      serverInfo: { name: HOSTILE_NAME, version: '1.0.0' },
+    },
+    protocolVersion: STDIO_VERSION,
+    protocolVersions: [STDIO_VERSION],
+    startedAt: at(0),
+    durationMs: 9321,
+    interrupted: false,
+    options: { timeoutMs: 10000, maxResponseBytes: 4194304, concurrency: 4 },
+    ...tally(checks),
     scenarios: parts.map((p) => p.run),
     checks,
   };
