@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Verdict } from '../harness/model/results.js';
-import { formatCheckLine, formatSummary, VERDICT_TAGS } from './console.js';
-import { makeSampleResults } from './sample-results.js';
+import { formatCheckLine, formatRunStart, formatSummary, formatTransport, VERDICT_TAGS } from './console.js';
+import { makeSampleResults, makeStdioSampleResults, STDIO_COMMAND } from './sample-results.js';
 
 const results = makeSampleResults();
 const check = (id: string, version: string) => {
@@ -63,8 +63,9 @@ describe('formatSummary', () => {
   it('counts verdicts, tabulates levels and shows the duration', () => {
     const text = formatSummary(results);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('Checks: 16 — 7 pass, 1 fail, 1 warn, 1 info, 3 not-applicable, 1 skipped, 1 blocked, 1 error');
-    expect(lines[2]).toMatch(/^Level\s+PASS\s+FAIL\s+WARN\s+INFO\s+N\/A\s+SKIP\s+BLOCK\s+ERROR$/);
+    expect(lines[0]).toBe('Transport: streamable-http http://127.0.0.1:3917/mcp');
+    expect(lines[1]).toBe('Checks: 16 — 7 pass, 1 fail, 1 warn, 1 info, 3 not-applicable, 1 skipped, 1 blocked, 1 error');
+    expect(lines[3]).toMatch(/^Level\s+PASS\s+FAIL\s+WARN\s+INFO\s+N\/A\s+SKIP\s+BLOCK\s+ERROR$/);
     const row = (level: string) => lines.find((l) => l.startsWith(`${level} `))?.slice(level.length).trim().split(/\s+/).map(Number);
     expect(row('MUST')).toEqual([1, 1, 0, 0, 1, 0, 1, 0]);
     expect(row('MUST NOT')).toEqual([2, 0, 0, 0, 0, 0, 0, 0]);
@@ -81,5 +82,42 @@ describe('formatSummary', () => {
     expect(coloured).toContain(ESC);
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(formatSummary({ ...results, interrupted: true }));
     expect(formatSummary({ ...results, interrupted: true })).toMatch(/interrupted/);
+  });
+});
+
+describe('formatTransport and formatRunStart', () => {
+  const stdio = makeStdioSampleResults();
+
+  it('names the transport: streamable-http with the URL, stdio with the command, cwd and env names', () => {
+    expect(formatTransport(results.target)).toBe('transport: streamable-http http://127.0.0.1:3917/mcp');
+    expect(formatTransport(stdio.target)).toBe(`transport: stdio (${STDIO_COMMAND}), cwd /srv/mcp, env API_TOKEN, DEBUG (values not shown)`);
+    const bare = { kind: 'stdio' as const, url: 'stdio:', transport: 'stdio' as const, command: 'node server.js' };
+    expect(formatTransport(bare)).toBe('transport: stdio (node server.js)');
+  });
+
+  it('derives the transport from the kind before the run has set it (the CLI header)', () => {
+    expect(formatRunStart({ kind: 'stdio', url: 'stdio:', command: 'node server.js' }, 41)).toBe(
+      'judging 41 scenarios; transport: stdio (node server.js)',
+    );
+    expect(formatRunStart({ kind: 'url', url: 'http://127.0.0.1:8080/mcp' }, 1)).toBe(
+      'judging 1 scenario; transport: streamable-http http://127.0.0.1:8080/mcp',
+    );
+    expect(formatRunStart({ kind: 'reference', url: 'http://127.0.0.1:4000/mcp', command: 'node ref.js' }, 2)).toBe(
+      'judging 2 scenarios; transport: streamable-http http://127.0.0.1:4000/mcp',
+    );
+  });
+
+  it('keeps a hostile command on one line without escape sequences', () => {
+    const line = formatTransport({ kind: 'stdio', url: 'stdio:', command: `evil ${ESC}[2J\nFAIL  forged`, env: [`A${ESC}`] });
+    expect(line).toBe('transport: stdio (evil \\u001B[2J\\u000AFAIL  forged), env A\\u001B (values not shown)');
+    expect(line).not.toContain(ESC);
+    expect(line.split('\n')).toHaveLength(1);
+  });
+
+  it('opens the summary of a stdio run', () => {
+    expect(formatSummary(stdio).split('\n').slice(0, 2)).toEqual([
+      `Transport: stdio (${STDIO_COMMAND}), cwd /srv/mcp, env API_TOKEN, DEBUG (values not shown)`,
+      'Checks: 7 — 1 pass, 2 fail, 1 warn, 1 info, 0 not-applicable, 0 skipped, 1 blocked, 1 error',
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * escape sequences from the target) and bounded in length.
  */
 import type { CheckResult, RunDiscovery, RunResults, Verdict } from '../harness/model/results.js';
-import { LEVEL_ORDER, seconds, VERDICT_ORDER } from './common.js';
+import { LEVEL_ORDER, seconds, transportOf, VERDICT_ORDER, type TargetLike } from './common.js';
 
 /** Options of the console formatters. */
 export interface ConsoleOptions {
@@ -85,7 +85,37 @@ export function formatDiscovery(d: RunDiscovery, versions: readonly string[]): s
 }
 
 /**
- * The end-of-run summary: a line of counts by verdict (`results.summary`),
+ * The transport and target in one line: `transport: stdio (<command>)`, with
+ * `, cwd <dir>` and `, env <NAME>, <NAME> (values not shown)` when `--cwd` /
+ * `--env` were given, or `transport: streamable-http <url>`. `target.transport`
+ * may be absent (before the run fills it in): it is then derived from
+ * `target.kind`. Control characters become `\uXXXX`, the command and URL are
+ * cut at 300 characters. No trailing newline. Never throws.
+ */
+export function formatTransport(target: TargetLike): string {
+  return `transport: ${describeTransport(target)}`;
+}
+
+/**
+ * The line printed when judging starts:
+ * `judging <n> scenario(s); transport: …` (see {@link formatTransport}).
+ * No trailing newline. Never throws.
+ */
+export function formatRunStart(target: TargetLike, scenarios: number): string {
+  return `judging ${scenarios} scenario${scenarios === 1 ? '' : 's'}; ${formatTransport(target)}`;
+}
+
+function describeTransport(t: TargetLike): string {
+  if (transportOf(t) !== 'stdio') return `streamable-http ${clean(t.url)}`;
+  const parts = [`stdio (${clean(t.command ?? '(no command recorded)')})`];
+  if (t.cwd !== undefined) parts.push(`cwd ${clean(t.cwd)}`);
+  if (t.env?.length) parts.push(`env ${t.env.map(clean).join(', ')} (values not shown)`);
+  return parts.join(', ');
+}
+
+/**
+ * The end-of-run summary: a `Transport: …` line (as {@link formatTransport}),
+ * a line of counts by verdict (`results.summary`),
  * a table of counts per level (rows, strictest first, levels without any
  * check left out) × verdict (columns), and the total duration, plus a
  * warning line when the run was interrupted. The exit-code explanation is
@@ -99,7 +129,7 @@ export function formatSummary(results: RunResults, opts: ConsoleOptions = {}): s
     const text = `${n} ${v}`;
     return n > 0 ? paint(SGR[v], text) : text;
   });
-  const lines = [`Checks: ${total} — ${counts.join(', ')}`, ''];
+  const lines = [`Transport: ${describeTransport(results.target)}`, `Checks: ${total} — ${counts.join(', ')}`, ''];
 
   const levels = [...LEVEL_ORDER, ...Object.keys(results.byLevel).filter((l) => !(LEVEL_ORDER as readonly string[]).includes(l))];
   const rows = levels.filter((l) => VERDICT_ORDER.some((v) => (results.byLevel[l]?.[v] ?? 0) > 0));

@@ -10,11 +10,11 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJUnit } from './junit.js';
 
-export { formatCheckLine, formatSummary } from './console.js';
+export { formatCheckLine, formatRunStart, formatSummary, formatTransport } from './console.js';
 export { escapeHtml, renderHtml } from './html.js';
 export { renderJson } from './json.js';
 export { renderJUnit, xmlSafe } from './junit.js';
-export { renderTranscript } from './transcript.js';
+export { renderTranscript, transcriptBlocks } from './transcript.js';
 
 /** Options of {@link writeReports}. */
 export interface WriteReportsOptions {
