@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { create } from 'xmlbuilder2';
 import type { RunResults } from '../harness/model/results.js';
 import { renderJUnit, xmlSafe } from './junit.js';
-import { HOSTILE, makeSampleResults } from './sample-results.js';
+import { HOSTILE, makeSampleResults, makeStdioSampleResults, STDIO_COMMAND, STDIO_STDERR } from './sample-results.js';
 
 /** The slice of the DOM that xmlbuilder2's parser returns and these tests read (the project has no DOM lib). */
 interface XElement {
@@ -83,7 +83,10 @@ describe('renderJUnit', () => {
     expect(props).toContainEqual(['scenario.id', 'session-id']);
     expect(props).toContainEqual(['scenario.file', 'suites/session/session-id.yaml']);
     expect(props).toContainEqual(['protocolVersion', '2025-06-18']);
+    expect(props).toContainEqual(['transport', 'streamable-http']);
     expect(props).toContainEqual(['target.url', 'http://127.0.0.1:3917/mcp']);
+    expect(props).toContainEqual(['target.command', 'node server.js --port 3917']);
+    expect(props.filter(([n]) => n === 'target.cwd' || n === 'target.env')).toEqual([]);
     expect(props).toContainEqual(['suite.version', '0.1.0']);
     expect(props.filter(([n]) => n === 'spec.req').map(([, v]) => v)).toEqual([
       'HTTP-SESS-001', 'HTTP-SESS-002', 'HTTP-SESS-003', 'HTTP-SESS-004', 'HTTP-SESS-006', 'HTTP-SSE-010',
@@ -171,5 +174,49 @@ describe('renderJUnit', () => {
     const tc = testcase(doc, 'get-stream [2025-06-18]');
     expect(tc.getElementsByTagName('error')[0]!.getAttribute('type')).toBe('missing-result');
     expect(doc.documentElement.getAttribute('errors')).toBe('2');
+  });
+
+  describe('a stdio run', () => {
+    const stdio = makeStdioSampleResults();
+    const xml = renderJUnit(stdio);
+    const doc = parse(xml);
+
+    it('carries the transport, the command, its cwd and the env names (no values) in every suite', () => {
+      const suites = elements(doc, 'testsuite');
+      expect(suites).toHaveLength(3);
+      for (const suite of suites) {
+        const props = elements(suite, 'property').map((p) => [p.getAttribute('name'), p.getAttribute('value')]);
+        expect(props).toContainEqual(['transport', 'stdio']);
+        expect(props).toContainEqual(['target.url', 'stdio:']);
+        expect(props).toContainEqual(['target.command', STDIO_COMMAND]); // markup round-trips, escaped by the serialiser
+        expect(props).toContainEqual(['target.cwd', '/srv/mcp']);
+        expect(props.filter(([n]) => n === 'target.env').map(([, v]) => v)).toEqual(['API_TOKEN', 'DEBUG']);
+      }
+      expect(xml).not.toContain('<b>hi</b>');
+    });
+
+    it('puts the stdio transcript, exit and stderr tail of an exited server in the error', () => {
+      const tc = testcase(doc, 'request-before-initialize-refused [2025-11-25]');
+      expect(tc.getElementsByTagName('error')[0]!.getAttribute('type')).toBe('exited');
+      const out = tc.getElementsByTagName('system-out')[0]!.textContent ?? '';
+      expect(out).toContain('001 TX STDIN  (tools-list-first)');
+      expect(out).toContain('001 -- process 2 exited with code 3 at 944 ms');
+      expect(out).toContain('001 -- stderr of process 2 (tail, never judged):\n    fatal: received tools/list before initialize; exiting');
+      expect(testcase(doc, 'initialize-after-early-requests-succeeds [2025-11-25]').getElementsByTagName('skipped')[0]!.getAttribute('message')).toBe(
+        'blocked: exited',
+      );
+    });
+
+    it('keeps hostile stdout and stderr inert and well-formed', () => {
+      expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+      expect(xml).not.toContain('<script>');
+      expect(STDIO_STDERR).toContain('\u001b');
+      const info = testcase(doc, 'exits-after-sigterm [2025-11-25]').getElementsByTagName('system-out')[0]!.textContent ?? '';
+      expect(info).toContain('002 TX SIGNAL SIGTERM');
+      expect(info).toContain(`    \\u001B[31mfatal\\u001B[0m: ${HOSTILE}`);
+      const warn = testcase(doc, 'exits-after-stdin-closed [2025-11-25]').getElementsByTagName('system-out')[0]!.textContent ?? '';
+      expect(warn).toMatch(/^\[WARN\] SHOULD: /);
+      expect(warn).toContain('001 TX CLOSE-STDIN  (close-stdin)');
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { CheckResult, RunResults, ScenarioRun } from '../harness/model/results.js';
-import { checkSlug, checksOfRun, seconds, transcriptSlice } from './common.js';
+import { checkSlug, checksOfRun, seconds, transcriptSlice, transportOf } from './common.js';
 import { renderTranscript } from './transcript.js';
 
 /** Options of {@link renderJUnit}. */
@@ -35,8 +35,11 @@ export function xmlSafe(s: string): string {
  * Renders the run as JUnit XML (UTF-8, pretty-printed): root
  * `<testsuites name="mcp-session-conformance" tests failures errors skipped time>`
  * (time in seconds), one `<testsuite name="<scenario-id> @<version>">` per
- * scenario run with `<properties>` (scenario, target, suite version,
- * `spec.req` per requirement ID, `spec.url` per spec URL), and one
+ * scenario run with `<properties>` (scenario, `transport` —
+ * `streamable-http` or `stdio` —, `target.url`, `target.command` when a
+ * command was started, for stdio `target.cwd` and one `target.env` per
+ * `--env` variable name (never its value), suite version, `spec.req` per
+ * requirement ID, `spec.url` per spec URL), and one
  * `<testcase classname="<scenario-id>" name="<slug> [<version>]">` per check.
  *
  * Verdicts map to: fail → `<failure type="<level>">`; error →
@@ -114,7 +117,12 @@ function addProperties(suite: Builder, results: RunResults, run: ScenarioRun, ch
   add('scenario.file', run.file);
   add('scenario.status', run.status);
   add('protocolVersion', run.protocolVersion);
+  add('transport', transportOf(results.target));
   add('target.url', results.target.url);
+  const { command, cwd, env } = results.target;
+  if (command !== undefined) add('target.command', command);
+  if (cwd !== undefined) add('target.cwd', cwd);
+  for (const name of env ?? []) add('target.env', name); // names only: the model never holds the values
   add('suite.version', results.suiteVersion);
   for (const req of new Set(checks.flatMap((c) => c.requirements))) add('spec.req', req);
   for (const url of new Set(checks.map((c) => c.specUrl))) add('spec.url', url);
