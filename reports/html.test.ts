@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { escapeHtml, renderHtml } from './html.js';
-import { HOSTILE, makeSampleResults } from './sample-results.js';
+import { HOSTILE, makeSampleResults, makeStdioSampleResults, STDIO_COMMAND } from './sample-results.js';
 
 const results = makeSampleResults();
 const html = renderHtml(results);
@@ -54,7 +54,10 @@ describe('renderHtml', () => {
   });
 
   it('shows header facts, verdict counts and the requirement matrix', () => {
-    expect(html).toContain('<dd>http://127.0.0.1:3917/mcp</dd>');
+    expect(html).toContain('<dt>Transport</dt><dd>streamable-http</dd>');
+    expect(html).toContain('<dt>Target</dt><dd>http://127.0.0.1:3917/mcp</dd>');
+    expect(html).not.toContain('<dt>Working directory</dt>');
+    expect(html).toContain('Host check off');
     expect(html).toContain('<dd>node server.js --port 3917</dd>');
     expect(html).toContain(`<dd>${escapeHtml(`evil\uFFFD${HOSTILE} 1.0.0"'&`)}</dd>`);
     expect(html).toContain('<dd>2025-06-18, 2025-11-25</dd>');
@@ -98,5 +101,60 @@ describe('renderHtml', () => {
   it('marks an interrupted run', () => {
     expect(html).toContain('<dt>Interrupted</dt><dd>no</dd>');
     expect(renderHtml({ ...results, interrupted: true })).toContain('<dt>Interrupted</dt><dd>yes — results are incomplete</dd>');
+  });
+});
+
+describe('renderHtml of a stdio run', () => {
+  const stdio = makeStdioSampleResults();
+  stdio.options.sessionSamples = 256; // the CLI always records its default
+  const page = renderHtml(stdio);
+  const section = (id: string) => page.match(new RegExp(`<section id="${id.replace(/[./]/g, '\\$&')}"[\\s\\S]*?</section>`))?.[0] ?? '';
+
+  it('shows the transport, the command (escaped), its cwd and env names in the header', () => {
+    expect(page).toContain('<dt>Transport</dt><dd>stdio (the server runs as a subprocess; one process per session)</dd>');
+    expect(page).toContain(`<dt>Command</dt><dd>${escapeHtml(STDIO_COMMAND)}</dd>`);
+    expect(page).not.toContain(STDIO_COMMAND); // its markup is escaped everywhere
+    expect(page).toContain('<dt>Working directory</dt><dd>/srv/mcp</dd>');
+    expect(page).toContain('<dt>Environment</dt><dd>API_TOKEN, DEBUG (names only; values are not recorded)</dd>');
+    expect(page).not.toContain('<dt>Target</dt>'); // the placeholder URL stdio: says nothing
+    expect(page).toContain(`<title>MCP session conformance — stdio: ${escapeHtml(STDIO_COMMAND)}</title>`);
+    expect(page).toContain('stdout line bound 4194304 bytes');
+    expect(page).not.toMatch(/Host check|session TTL|session-ID samples/);
+  });
+
+  it('stays self-contained and inert with hostile stdout and stderr', () => {
+    expect(page).not.toMatch(/<script/i);
+    expect(page).not.toContain(HOSTILE);
+    expect(page).not.toMatch(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/);
+    expect(page).not.toMatch(/\son\w+=/i);
+    expect(page).not.toMatch(/\ssrc=|<link\b|url\(/i);
+  });
+
+  it('renders stdin lines and stdout lines with their times and marks in the transcript', () => {
+    const framing = section('transports.stdio.framing/stdout-lines-are-json@2025-11-25');
+    expect(framing).toContain('<details><summary>Transcript (2 exchanges)</summary><pre>000 TX STDIN  (initialize)  t=+0.000s  process 1, pid 4242');
+    expect(framing).toContain(`    at 120 ms | \\u001B[32mready\\u001B[0m ${escapeHtml(HOSTILE)}`);
+    expect(framing).toContain('at 228 ms [invalid UTF-8: bad bytes shown as U+FFFD; CRLF] | ');
+    expect(framing).toContain('[cut at the size bound: 2000000 bytes]');
+  });
+
+  it('folds the stderr tail into a closed details after the exchange that shows the exit', () => {
+    const shutdown = section('transports.stdio.shutdown/exits-after-sigterm@2025-11-25');
+    expect(shutdown).toContain('002 -- process 1 was killed by SIGTERM at 5340 ms</pre>');
+    expect(shutdown).toContain(
+      `<details class="stderr"><summary>002 -- stderr of process 1 (tail, never judged)</summary><pre>log: listening on stdio\n\\u001B[31mfatal\\u001B[0m: ${escapeHtml(HOSTILE)}\nexiting</pre></details>`,
+    );
+    expect(shutdown).not.toMatch(/<details[^>]* open/);
+    const crash = section('lifecycle.initialize.ordering/request-before-initialize-refused@2025-11-25');
+    expect(crash).toContain('001 -- process 2 exited with code 3 at 944 ms');
+    expect(crash).toContain('<summary>001 -- stderr of process 2 (tail, never judged)</summary><pre>fatal: received tools/list before initialize; exiting</pre>');
+    // Exchange 000 of process 1 and exchange 001 of process 2 share one <pre>, then the tail follows.
+    expect(crash).toMatch(/<pre>000 TX STDIN[^<]*\n\n001 TX STDIN[^<]*<\/pre><details class="stderr">/);
+  });
+
+  it('lists the three stdio scenario runs and every check', () => {
+    const ids = [...page.matchAll(/<section id="([^"]*)"/g)].map((m) => m[1]);
+    expect(ids).toEqual(stdio.checks.map((c) => `${c.id}@${c.protocolVersion}`));
+    expect(page).toContain('<td><code>transports.stdio.shutdown@2025-11-25</code></td>');
   });
 });

@@ -5,8 +5,8 @@
  * second line of defence behind {@link escapeHtml}.
  */
 import type { CheckResult, RunResults, Verdict } from '../harness/model/results.js';
-import { displayValue, seconds, transcriptSlice, VERDICT_ORDER, worstVerdict } from './common.js';
-import { renderTranscript } from './transcript.js';
+import { displayValue, seconds, transcriptSlice, transportOf, VERDICT_ORDER, worstVerdict } from './common.js';
+import { transcriptBlocks, type TranscriptBlock } from './transcript.js';
 
 // C0 controls other than TAB/LF/FF/CR, DEL, C1 controls, U+FFFE/U+FFFF and (u flag) lone surrogates.
 const HTML_UNSAFE = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|\p{Cs}/gu;
@@ -22,37 +22,50 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c).replace(HTML_UNSAFE, '\uFFFD');
 }
 
-/** The run's settings in words, e.g. `timeout 10000 ms, … , session TTL not given, Host check off`. */
-function runOptions(o: RunResults['options']): string {
+/**
+ * The run's settings in words, e.g. `timeout 10000 ms, … , session TTL not given, Host check off`.
+ * Over stdio the size bound is per stdout line, the session-ID samples (an
+ * HTTP probe) are left out, and session TTL and Host check are named only
+ * when given.
+ */
+function runOptions(o: RunResults['options'], stdio: boolean): string {
   return [
     `timeout ${o.timeoutMs} ms`,
-    `response bound ${o.maxResponseBytes} bytes`,
+    stdio ? `stdout line bound ${o.maxResponseBytes} bytes` : `response bound ${o.maxResponseBytes} bytes`,
     `concurrency ${o.concurrency}`,
-    o.sessionTtlMs !== undefined ? `session TTL ${o.sessionTtlMs} ms` : 'session TTL not given',
-    ...(o.sessionSamples !== undefined ? [`${o.sessionSamples} session-ID samples`] : []),
-    `Host check ${o.checkHost ? 'on' : 'off'}`,
+    ...(o.sessionTtlMs !== undefined ? [`session TTL ${o.sessionTtlMs} ms`] : stdio ? [] : ['session TTL not given']),
+    ...(o.sessionSamples !== undefined && !stdio ? [`${o.sessionSamples} session-ID samples`] : []),
+    ...(stdio && !o.checkHost ? [] : [`Host check ${o.checkHost ? 'on' : 'off'}`]),
     ...(o.strict ? ['strict'] : []),
     ...(o.headers?.length ? [`extra headers ${o.headers.join(', ')} (values redacted)`] : []),
   ].join(', ');
 }
 
 /**
- * Renders the run as one self-contained HTML document: header (target,
- * server, protocol versions, suite version, start, duration, interruption, run options),
+ * Renders the run as one self-contained HTML document: header (transport,
+ * target — for stdio the command, its working directory and the names of the
+ * `--env` variables, never their values —, server, protocol versions, suite
+ * version, start, duration, interruption, run options),
  * verdict counts, a requirement × protocol-version matrix of worst verdicts
  * linking to the details, the scenario runs, one
  * `<section id="<check id>@<version>">` per check result (verdict, level,
  * requirements, reason, expected vs observed, spec link, transcript slice in
- * a `<details>`), and the target's captured stdout/stderr. Every string from
+ * a `<details>`, a stdio process's stderr tail folded in a nested
+ * `<details>`), and the target's captured stdout/stderr. Every string from
  * the results is escaped with {@link escapeHtml}; spec links are emitted only
  * for `http(s)` URLs. Never throws for a well-typed `results`.
  */
 export function renderHtml(results: RunResults): string {
   const t = results.target;
+  const stdio = transportOf(t) === 'stdio';
   const server = t.serverInfo ? `${displayValue(t.serverInfo.name)} ${displayValue(t.serverInfo.version)}`.trim() : '';
+  const row = (k: string, v: string | undefined): Array<[string, string]> => (v === undefined ? [] : [[k, v]]);
   const meta: Array<[string, string]> = [
-    ['Target', t.url],
-    ...(t.command ? [['Command', t.command] as [string, string]] : []),
+    ['Transport', stdio ? 'stdio (the server runs as a subprocess; one process per session)' : 'streamable-http'],
+    ...(stdio ? [] : row('Target', t.url)),
+    ...row('Command', t.command),
+    ...row('Working directory', t.cwd),
+    ...row('Environment', t.env?.length ? `${t.env.join(', ')} (names only; values are not recorded)` : undefined),
     ['Server', server || '(no serverInfo seen)'],
     ['Protocol versions', results.protocolVersions.join(', ')],
     ...(results.discovery ? [['Server negotiates', results.discovery.negotiated.join(', ') || 'no session-era revision'] as [string, string]] : []),
@@ -60,7 +73,7 @@ export function renderHtml(results: RunResults): string {
     ['Started', results.startedAt],
     ['Duration', `${seconds(results.durationMs)} s`],
     ['Interrupted', results.interrupted ? 'yes — results are incomplete' : 'no'],
-    ['Run options', runOptions(results.options)],
+    ['Run options', runOptions(results.options, stdio)],
   ];
   return `<!DOCTYPE html>
 <html lang="en">
@@ -68,7 +81,7 @@ export function renderHtml(results: RunResults): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>MCP session conformance — ${escapeHtml(t.url)}</title>
+<title>MCP session conformance — ${escapeHtml(stdio ? `stdio: ${t.command ?? ''}` : t.url)}</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -166,7 +179,7 @@ ${rows.join('\n')}
 
 function checkSection(results: RunResults, c: CheckResult): string {
   const { exchanges, seqs } = transcriptSlice(results, c);
-  const transcript = seqs.length > 0 ? renderTranscript(exchanges, { seqs }) : '';
+  const blocks = seqs.length > 0 ? transcriptBlocks(exchanges, { seqs }) : [];
   const spec = /^https?:\/\//i.test(c.specUrl)
     ? `<a href="${escapeHtml(c.specUrl)}" rel="noreferrer">${escapeHtml(c.spec || c.specUrl)}</a>`
     : escapeHtml(c.specUrl);
@@ -183,8 +196,31 @@ ${c.reason ? `<dt>Reason</dt><dd><code>${escapeHtml(c.reason)}</code></dd>` : ''
 <div><h4>Expected</h4><pre>${escapeHtml(c.expected ?? '(unspecified)')}</pre></div>
 <div><h4>Observed</h4><pre>${escapeHtml(c.observed ?? '(unspecified)')}</pre></div>
 </div>
-<details><summary>Transcript (${seqs.length} exchange${seqs.length === 1 ? '' : 's'})</summary><pre>${escapeHtml(transcript || '(no exchanges)')}</pre></details>
+<details><summary>Transcript (${seqs.length} exchange${seqs.length === 1 ? '' : 's'})</summary>${transcriptHtml(blocks)}</details>
 </section>`;
+}
+
+/**
+ * Transcript blocks as HTML: consecutive blocks share one `<pre>` (blank line
+ * between them); a block with a stderr tail ends its `<pre>` and is followed
+ * by a closed `<details class="stderr">` holding the tail.
+ */
+function transcriptHtml(blocks: TranscriptBlock[]): string {
+  if (blocks.length === 0) return '<pre>(no exchanges)</pre>';
+  const out: string[] = [];
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length > 0) out.push(`<pre>${escapeHtml(pending.join('\n\n'))}</pre>`);
+    pending = [];
+  };
+  for (const b of blocks) {
+    pending.push(b.text);
+    if (!b.stderr) continue;
+    flush();
+    out.push(`<details class="stderr"><summary>${escapeHtml(b.stderr.heading.replace(/:$/, ''))}</summary><pre>${escapeHtml(b.stderr.text || '(empty)')}</pre></details>`);
+  }
+  flush();
+  return out.join('');
 }
 
 function targetOutput(results: RunResults): string {
@@ -214,5 +250,6 @@ section.check:target{box-shadow:0 0 0 3px #90caf9}
 section.notice{border:1px solid #ddd;border-left:6px solid #9e9e9e;border-radius:.3rem;margin:1rem 0;padding:.5rem 1rem}section.notice h2{margin-top:.2rem;border:0}
 .eo{display:grid;grid-template-columns:1fr 1fr;gap:1rem}h4{margin:.3rem 0}
 pre{background:#f6f8fa;padding:.5rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere;max-height:40rem;margin:0}
+details.stderr{margin:.2rem 0 .6rem 2rem}details.stderr summary{color:#555;font-family:monospace}details.stderr pre{background:#fff8e1}
 .ver{color:#666;font-weight:normal}
 `;
