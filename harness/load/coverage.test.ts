@@ -91,13 +91,13 @@ describe('the bundled catalog', () => {
     expect(catalog.requirements.filter((r) => !r.section || !r.level).map((r) => r.id)).toEqual([]);
   });
 
-  it('puts sections 1–6 (BASE, ERR, LIFE-*, HTTP-*) in scope and 7–9 (STDIO, SSE, V5) out, with reasons', () => {
+  it('puts sections 1–7 (BASE, ERR, LIFE-*, HTTP-*, STDIO) in scope and 8–9 (SSE, V5) out, with reasons', () => {
     const inIds = catalog.requirements.filter((r) => inScope(catalog, r)).map((r) => r.id);
-    expect(inIds.every((id) => /^(BASE|ERR|LIFE-(INIT|VER|CAP|PING|OPS|SHUT)|HTTP-[A-Z]+)-\d{3}$/.test(id))).toBe(true);
-    expect(inIds.length).toBe(19 + 11 + 6 + 9 + 9 + 58); // catalog §13 counts
+    expect(inIds.every((id) => /^(BASE|ERR|LIFE-(INIT|VER|CAP|PING|OPS|SHUT)|HTTP-[A-Z]+|STDIO)-\d{3}$/.test(id))).toBe(true);
+    expect(inIds.length).toBe(19 + 11 + 6 + 9 + 9 + 58 + 12); // catalog §13 counts
     const outIds = catalog.requirements.filter((r) => !inScope(catalog, r)).map((r) => r.id);
-    expect(outIds.every((id) => /^(STDIO|SSE|V5-[A-Z]+)-\d{3}$/.test(id))).toBe(true);
-    expect(catalog.sections.filter((s) => s.scope === 'out').map((s) => s.id)).toEqual(['7', '8', '9']);
+    expect(outIds.every((id) => /^(SSE|V5-[A-Z]+)-\d{3}$/.test(id))).toBe(true);
+    expect(catalog.sections.filter((s) => s.scope === 'out').map((s) => s.id)).toEqual(['8', '9']);
     expect(catalog.sections.filter((s) => s.scope === 'out').every((s) => (s.reason ?? '').length > 10)).toBe(true);
   });
 });
@@ -253,7 +253,7 @@ describe('mcp-session-conformance --coverage', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^\| HTTP-SESS-006 \| MUST \(S\) \| 03-26→11-25 \| yes \| checked \| .*`http\.session\.delete-terminates\/terminated-session-returns-404`/m);
     expect(r.out).toMatch(/^\| HTTP-SEC-006 \| SHOULD \(S\) \| 03-26\+ \| yes \| excluded \| needs-auth: /m);
-    expect(r.out).toContain('| 7: stdio (STDIO) | 12 (STDIO-001…STDIO-012) |');
+    expect(r.out).toMatch(/^\| STDIO-002 \| MUST \| all \| yes \| checked \| .*`transports\.stdio\.framing\/stdout-lines-are-json`/m);
     expect(r.out.trimEnd().split('\n').at(-1)).toBe(coverageSummary(bundledCoverage()));
   });
 
