@@ -25,7 +25,7 @@ import { resolveVersions, DEFAULT_VERSION } from './model/versions.js';
 import { assertReachable, startCommand, TargetError, type StartedTarget } from './target/target.js';
 import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './model/paths.js';
 import { writeReports } from '../reports/index.js';
-import { formatCheckLine, formatDiscovery, formatSummary } from '../reports/console.js';
+import { formatCheckLine, formatDiscovery, formatRunStart, formatSummary } from '../reports/console.js';
 import { isEntryModule } from './util/entry.js';
 import { coverageSummary, coverageTables, loadCoverage } from './load/coverage.js';
 
@@ -301,7 +301,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       throw e;
     }
 
-    io.err(`judging ${flags.stdio !== undefined ? `stdio server ${flags.stdio}` : target.url}: ${scenarios.length} scenarios\n`);
+    io.err(`${formatRunStart({ ...target, transport: flags.stdio !== undefined ? 'stdio' : 'streamable-http' }, scenarios.length)}\n`);
     const runTimer = setTimeout(() => {
       io.err(`\nrun deadline of ${flags.runTimeout} ms reached: stopping; reports for finished scenarios will be written\n`);
       interrupt.abort('run-timeout');
