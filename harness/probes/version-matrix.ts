@@ -19,7 +19,12 @@
  * `unanswered` (requests that got no answer at all: a timeout or a broken
  * connection is never evidence of a wrong answer), `unknownFallback`
  * (answers to the non-existent versions), `fallbackIsLatest`.
- * Sessions are DELETEd afterwards (best effort, not judged).
+ *
+ * Transport-neutral: each initialize is a `message` outside any session
+ * (Streamable HTTP: a POST without session headers; stdio: a process of its
+ * own). The sessions it opens are ended with the scenario run's other
+ * sessions when the run closes (Streamable HTTP: a DELETE each, best effort,
+ * not judged; stdio: the processes are stopped).
  */
 import type { Probe, ProbeContext, ProbeOutput } from './types.js';
 import type { Exchange } from '../transport/http.js';
@@ -37,43 +42,34 @@ const HANDSHAKE_VERSIONS = KNOWN_VERSIONS.filter((v) => v < '2026-07-28');
 /** Versions a server may answer with: the handshake revisions and the pre-release 2024-10-07. */
 const ANSWERABLE = new Set<string>([...HANDSHAKE_VERSIONS, '2024-10-07']);
 
-/** What one initialize was answered with, in words. */
-function answerOf(subject: unknown, status: number | undefined, transport: string | undefined): string {
+/**
+ * What one initialize was answered with, in words: the answered version, `error <code>`, `no answer (<kind>)`
+ * for a broken exchange, else (no JSON-RPC answer) `HTTP <status>` over Streamable HTTP or `no JSON-RPC answer`.
+ */
+export function answerOf(subject: unknown, status: number | undefined, transport: string | undefined): string {
   const m = subject as { result?: { protocolVersion?: unknown }; error?: { code?: unknown } } | undefined;
   if (transport) return `no answer (${transport})`;
   if (m?.result) return typeof m.result.protocolVersion === 'string' ? m.result.protocolVersion : `result without protocolVersion`;
   if (m?.error) return `error ${String(m.error.code)}`;
-  return `HTTP ${status ?? '?'}`;
+  return status === undefined ? 'no JSON-RPC answer' : `HTTP ${status}`;
 }
 
-/** Sends the initializes one at a time and ends their sessions; the exchanges, in order. */
+/** Sends the initializes one at a time, each outside any session; the exchanges, in order. */
 async function takeMatrix(ctx: ProbeContext, asked: string[]): Promise<Exchange[]> {
   const exchanges: Exchange[] = [];
   for (const [i, v] of asked.entries())
     exchanges.push(
-      await ctx.request(
-        {
-          preset: 'bare',
-          jsonrpc: {
-            id: i + 1,
-            method: 'initialize',
-            params: { protocolVersion: v, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
-          },
-        },
+      await ctx.message(
+        { id: i + 1, method: 'initialize', params: { protocolVersion: v, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } } },
         { transcript: false },
       ),
     );
-  const sessions = exchanges.flatMap((ex) => ex.record.response?.headers['mcp-session-id'] ?? []);
-  await Promise.all(
-    sessions.map((id) =>
-      ctx.request({ method: 'DELETE', preset: 'none', headers: { 'Mcp-Session-Id': id } }, { transcript: false }).catch(() => undefined),
-    ),
-  );
   return exchanges;
 }
 
 export const versionMatrixProbe: Probe = {
   description: 'Sends initialize for every known protocol revision and two unknown ones, one at a time, once per run, and reports the answers (the support matrix)',
+  transports: ['streamable-http', 'stdio'],
   async run(ctx) {
     const asked = [...HANDSHAKE_VERSIONS, ...UNKNOWN];
     const takenAt = ctx.protocolVersion;
