@@ -4,7 +4,10 @@
  * project from the scenarios and the catalogs — the README checks table
  * (between `<!-- checks:begin -->` and `<!-- checks:end -->`), the README
  * reason-code table (between `<!-- reasons:begin -->` and
- * `<!-- reasons:end -->`, from `suites/_catalog/reasons.yaml`),
+ * `<!-- reasons:end -->`, from `suites/_catalog/reasons.yaml`), the README
+ * stdio example (between `<!-- stdio-example:begin -->` and
+ * `<!-- stdio-example:end -->`: the stable lines of a real run of the built
+ * CLI against server-memory, see stdio-example.ts; tens of seconds),
  * `schemas/reasons.schema.json` (the enum of reason codes the scenario
  * schema accepts) and `docs/coverage.md`; and it publishes newly declared
  * checks by appending their IDs to `suites/_catalog/published-checks.yaml`.
@@ -25,6 +28,7 @@ import { isEntryModule } from '../util/entry.js';
 import { forgetSchemas } from '../model/json-schema.js';
 import { loadReasonCatalog, reasonsSchemaText, reasonsTable } from '../load/reasons.js';
 import { withNewChecksPublished } from '../load/published.js';
+import { runStdioExample, stdioExampleSection } from './stdio-example.js';
 
 /** The README text with its checks table replaced; throws when the markers are missing. */
 export function withChecksTable(readme: string, table: string): string {
@@ -75,7 +79,10 @@ export function generate(root: string = PACKAGE_ROOT): string[] {
     forgetSchemas();
   }
   const suite = loadSuite(SUITES_DIR);
-  const readme = withSection(withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(suite)), 'reasons', reasonsTable(reasons));
+  // The slow run first, so that the README is read and written back without tens of seconds in between.
+  const stdioExample = stdioExampleSection(runStdioExample());
+  let readme = withSection(withChecksTable(readFileSync(readmePath, 'utf8'), checksTable(suite)), 'reasons', reasonsTable(reasons));
+  readme = withSection(readme, 'stdio-example', stdioExample);
   if (writeIfChanged(readmePath, readme)) written.push('README.md');
   // Publishing: every declared check joins the frozen list of check IDs (never removed from it).
   const publishedPath = join(root, 'suites', '_catalog', 'published-checks.yaml');
