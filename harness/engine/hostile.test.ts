@@ -116,8 +116,8 @@ describe('no false pass', () => {
       // Opt-in checks run too, so that none is not-applicable for want of the option.
       options: { checkHost: true },
     });
-    // Checks bound to other revisions are not-applicable before any traffic; everything else must be error.
-    const judged = r.checks.filter((c) => c.reason !== 'version-out-of-range');
+    // Checks bound to other revisions or to stdio are not-applicable before any traffic; everything else must be error.
+    const judged = r.checks.filter((c) => c.reason !== 'version-out-of-range' && c.reason !== 'transport-stdio-only');
     const wrong = judged.filter((c) => c.verdict !== 'error' && c.verdict !== 'fail');
     expect(wrong.map((c) => `${c.id}: ${c.verdict}`)).toEqual([]);
     expect(judged.every((c) => c.reason === 'timeout')).toBe(true);

@@ -235,7 +235,8 @@ const STDOUT_FAULT_WORDS: Record<StdoutFault, string> = {
 };
 
 /** Words for the stdio side of an exchange: the lines that break the framing (quoted), and the process's exit. */
-function describeStdio(st: NonNullable<ExchangeRecord['stdio']>, faults: StdoutFault[], exitAsked: boolean): string[] {
+function describeStdio(r: ExchangeRecord, faults: StdoutFault[], exitAsked: boolean): string[] {
+  const st = r.stdio!;
   const parts: string[] = [];
   for (const f of faults) {
     const e = st.session.faults[f];
@@ -248,6 +249,7 @@ function describeStdio(st: NonNullable<ExchangeRecord['stdio']>, faults: StdoutF
   if (exitAsked || st.exit) {
     if (!st.exit) parts.push(`the server process (pid ${st.pid}) was still running`);
     else parts.push(`the server process exited ${st.exit.signal ? `on signal ${st.exit.signal}` : `with code ${st.exit.code}`} ${st.exit.atMs} ms after it started`);
+    if (exitAsked && r.note) parts.push(r.note);
   }
   return parts;
 }
@@ -371,7 +373,7 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
   } else if (r?.stdio) {
     const faults = new Set<StdoutFault>();
     const exitAsked = looked.map((m) => stdoutFaultsOf(m, faults)).some(Boolean);
-    parts.push(...describeStdio(r.stdio, [...faults], exitAsked));
+    parts.push(...describeStdio(r, [...faults], exitAsked));
     if (!r.error && !rpc(o) && faults.size === 0 && !exitAsked) parts.push(`no JSON-RPC response on stdout (${r.stdio.stdout.length} lines read)`);
   } else if (r && !r.error) {
     parts.push('no response');

@@ -128,11 +128,8 @@ export function levelAt(c: CheckDecl, version: string): Level {
 }
 
 
-function collectMatchers(step: Step): Matcher[] {
-  return [
-    ...Object.values(step.expect ?? {}),
-    ...(step.outcomes ?? []).flatMap((o) => (o.when ? [o.when] : [])),
-  ];
+function collectMatchers(step: Step, ladder: Outcome[]): Matcher[] {
+  return [...Object.values(step.expect ?? {}), ...ladder.flatMap((o) => (o.when ? [o.when] : []))];
 }
 
 function mentionsTransportError(m: Matcher): boolean {
@@ -294,7 +291,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
             if (!record) unrecorded++;
             const sent = await transport.message(msg, {
               stepId: step.id,
-              vars,
+              vars: opts?.session ? { ...vars, sessionId: opts.session.sessionId, negotiatedVersion: opts.session.negotiatedVersion } : vars,
               nextId,
               ...(record ? { keep: (x: Exchange) => keep(x.record) } : {}),
               ...(opts?.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
@@ -334,13 +331,15 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     lastObs = obs;
     // Judging may also meet harness faults (a variable captured as absent, a bad pattern): those are errors, never verdicts.
     try {
+      // The ladder over this transport: rungs narrowed to another one neither decide nor explain anything here.
+      const ladder = (step.outcomes ?? []).filter((o) => !o.transports || o.transports.includes(transport.kind));
       const brokeAt = sends ? obs.record?.error : undefined;
       if (brokeAt) {
-        const explicit = (step.outcomes ?? []).find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
+        const explicit = ladder.find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
         if (!explicit && brokeAt.kind === 'exited') {
           // The server process died: what this step judges is an error (with the exit and stderr), the rest cannot be judged.
           const observed = `step ${step.id}: ${brokeAt.message}`;
-          const mine = new Set([...Object.keys(step.expect ?? {}), ...(step.outcomes ?? []).flatMap((o) => Object.keys(o.record))]);
+          const mine = new Set([...Object.keys(step.expect ?? {}), ...ladder.flatMap((o) => Object.keys(o.record))]);
           const own = pending().filter((st) => mine.has(st.decl.id));
           for (const st of own.length ? own : pending()) decide(st, 'error', { reason: brokeAt.kind, observed });
           decideRest('blocked', { reason: brokeAt.kind, expected: `step ${step.id} answered`, observed });
@@ -368,7 +367,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         break;
       }
 
-      const looked = collectMatchers(step).map((m) => interpolate(m, vars));
+      const looked = collectMatchers(step, ladder).map((m) => interpolate(m, vars));
       for (const [slug, m] of Object.entries(step.expect ?? {})) {
         const st = states.get(slug)!;
         const mi = interpolate(m, vars);
@@ -377,10 +376,8 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       }
 
       if (step.outcomes) {
-        const rung = step.outcomes.find(
-          (o) => (!o.transports || o.transports.includes(transport.kind)) && (o.otherwise || (o.when && matches(interpolate(o.when, vars), obs))),
-        );
-        if (rung) applyRung(rung, step.outcomes, states, decide, obs, looked, vars);
+        const rung = ladder.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
+        if (rung) applyRung(rung, ladder, states, decide, obs, looked, vars);
         if (rung?.end) {
           decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
           status = 'ended-early';

@@ -17,6 +17,7 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isMap, isNode, isSeq, type Node as YamlNode } from 'yaml';
 import { schemaValidator } from '../model/json-schema.js';
+import type { TransportKind } from '../model/scenario.js';
 import type { Level, Verdict } from '../model/results.js';
 import type { CheckDecl, MacroFile, MacroParam, Matcher, Outcome, Scenario, Step } from '../model/scenario.js';
 import { referencedVariables, BUILTIN_VARIABLES } from '../model/interpolate.js';
@@ -69,6 +70,7 @@ interface RawStep {
   id?: string;
   use?: string;
   with?: unknown;
+  transports?: TransportKind[];
   [k: string]: unknown;
 }
 /** A macro of `_steps/`: its declared `${parameters}` (with their defaults) and its steps before substitution. */
@@ -173,6 +175,9 @@ function expandUse(owner: Parsed, path: Array<string | number>, use: RawStep, ma
     }
   });
   if (use.id !== undefined && out.length === 1) out[0]!.id = use.id;
+  // A use narrowed to some transports narrows every step it stands for (a macro step's own list is kept where it is narrower).
+  if (use.transports)
+    for (const st of out) st.transports = st.transports ? st.transports.filter((k) => use.transports!.includes(k)) : [...use.transports];
   const carried = USE_STEP_KEYS.filter((k) => use[k] !== undefined);
   if (carried.length) {
     if (out.length !== 1)

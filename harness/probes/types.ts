@@ -23,7 +23,7 @@ export interface ProbeContext {
    * of its own), and reads its answer (`windowMs`: read that long). The only
    * way a probe that lists stdio in `transports` may talk to the target.
    */
-  message(msg: SendSpec, opts?: { transcript?: boolean; windowMs?: number }): Promise<Exchange>;
+  message(msg: SendSpec, opts?: { transcript?: boolean; windowMs?: number; session?: ProbeSession }): Promise<Exchange>;
   /** The transport of this run. */
   transport: TransportKind;
   /** Adds a copy of an exchange record (e.g. one of a shared sample taken by another scenario run) to this run's transcript, with `note` appended. */
@@ -38,6 +38,18 @@ export interface ProbeContext {
   initializeLatencyMs?: number;
   /** Aborted when the run is interrupted or reaches its deadline. */
   signal?: AbortSignal;
+}
+
+/**
+ * A session a probe opened itself (with an `initialize` sent through
+ * `message`), for the messages it then sends in it: Streamable HTTP takes
+ * its `Mcp-Session-Id` and negotiated `MCP-Protocol-Version` from here
+ * instead of the scenario run's captures; over stdio the session is the
+ * process the initialize went to, so this changes nothing there.
+ */
+export interface ProbeSession {
+  sessionId?: string;
+  negotiatedVersion?: string;
 }
 
 /** A probe's output: matched by `pointer` matchers in the step's outcomes; `summary` is shown as observed. */

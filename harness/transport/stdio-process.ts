@@ -17,6 +17,10 @@ import { groupAlive } from '../util/process-group.js';
 export const STDERR_TAIL_BYTES = 64 * 1024;
 /** Characters of a stdout line kept in the transcript (the line is still parsed whole up to the size bound). */
 export const LINE_TEXT_BOUND = 16 * 1024;
+/** Longest wait (ms) after the process exits for the rest of its stdout, when a child it left holds the pipe open. */
+export const EXIT_DRAIN_MS = 200;
+/** How often (ms) the process group is looked at after its leader exited, until no member is left. */
+const GROUP_POLL_MS = 25;
 /** Offending lines kept per framing fault. */
 const FIRST_FAULTS = 3;
 
@@ -149,11 +153,32 @@ export class StdioProcess {
       this.exitInfo ??= { code: -1, signal: null, atMs: this.elapsed() };
       this.wake();
     });
-    // 'close' (not 'exit'): stdout has been read to its end by then.
-    this.child.once('close', (code, signal) => {
+    // The exit counts when the process exits, even if a child it left behind still holds stdout open; what the
+    // process wrote before it exited is read first ('close', or at most EXIT_DRAIN_MS after the exit).
+    const ended = (code: number | null, signal: NodeJS.Signals | null, atMs: number) => {
+      if (this.exitInfo) return;
       this.flushPartial();
-      this.exitInfo ??= { code, signal, atMs: this.elapsed() };
+      this.exitInfo = { code, signal, atMs };
       this.wake();
+    };
+    // The server has exited when the shell that started it has and no process of its group is left (a shell may stay
+    // the server's parent, and dies of a SIGTERM the server itself ignores).
+    this.child.once('exit', (code, signal) => {
+      const settle = () => {
+        const atMs = this.elapsed();
+        const t = setTimeout(() => ended(code, signal, atMs), EXIT_DRAIN_MS);
+        t.unref();
+        this.child.once('close', () => {
+          clearTimeout(t);
+          ended(code, signal, atMs);
+        });
+        if (this.child.stdout?.destroyed !== false) ended(code, signal, atMs);
+      };
+      const poll = () => {
+        if (this.pid <= 0 || !groupAlive(this.pid)) settle();
+        else setTimeout(poll, GROUP_POLL_MS).unref();
+      };
+      poll();
     });
   }
 
@@ -321,6 +346,10 @@ export class StdioProcess {
         this.killNow();
         await until(2_000);
       }
+      // A descendant that escaped the process group may still hold the pipes: they must not keep the harness alive.
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+      this.child.stdin?.destroy();
       process.off('exit', this.onHarnessExit);
     })();
     return this.stopping;

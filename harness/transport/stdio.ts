@@ -42,13 +42,31 @@ export interface StdioControl {
   waitMs: number;
 }
 
-/** The text of the line a send step writes, and the id it awaits. */
-export function lineOf(msg: SendSpec, vars: Record<string, unknown>, nextId: () => number): { text: string; awaitId?: string | number | null } {
+/** The id of `x` when it is a request (an object with a method and an id). */
+function requestId(x: unknown): string | number | null | undefined {
+  return x && typeof x === 'object' && !Array.isArray(x) && 'method' in x && 'id' in x ? (x as { id: string | number | null }).id : undefined;
+}
+
+/**
+ * The text of the line a send step writes, the id it awaits, and for a JSON
+ * array (a batch) the ids of the requests in it, all awaited; `initialize`
+ * says whether it carries an initialize (alone or in a batch).
+ */
+export function lineOf(
+  msg: SendSpec,
+  vars: Record<string, unknown>,
+  nextId: () => number,
+): { text: string; awaitId?: string | number | null; batchIds?: Array<string | number | null>; initialize?: boolean } {
   if (msg.raw !== undefined) return { text: interpolate(msg.raw, vars) };
   if ('json' in msg) {
     const json = interpolate(msg.json, vars);
-    const id = json && typeof json === 'object' && !Array.isArray(json) && 'method' in json && 'id' in json ? (json as { id: string | number | null }).id : undefined;
-    return { text: JSON.stringify(json), ...(id !== undefined ? { awaitId: id } : {}) };
+    const isInit = (x: unknown) => !!x && typeof x === 'object' && (x as { method?: unknown }).method === 'initialize';
+    if (Array.isArray(json)) {
+      const batchIds = json.map(requestId).filter((id): id is string | number | null => id !== undefined);
+      return { text: JSON.stringify(json), batchIds, initialize: json.some(isInit) };
+    }
+    const id = requestId(json);
+    return { text: JSON.stringify(json), ...(id !== undefined ? { awaitId: id } : {}), initialize: isInit(json) };
   }
   const out: Record<string, unknown> = { jsonrpc: '2.0' };
   let awaitId: string | number | null | undefined;
@@ -127,19 +145,25 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
     async message(msg, c) {
       const outside = (msg.session ?? (msg.method === 'initialize' ? 'none' : 'current')) === 'none';
       const p = !proc || (outside && proc.initializeSent) ? await fresh() : proc;
-      if (msg.method === 'initialize') p.initializeSent = true;
-      const { text, awaitId } = lineOf(msg, c.vars, c.nextId);
+      const { text, awaitId, batchIds, initialize } = lineOf(msg, c.vars, c.nextId);
+      if (msg.method === 'initialize' || initialize) p.initializeSent = true;
       const startedAt = Date.now();
       // Lines the server wrote before this message (a banner, late notifications) belong to this exchange's reading.
       const lines: ReadLine[] = p.takeAll();
       const written = p.write(text);
       const windowMs = c.windowMs;
-      const deadline = startedAt + (windowMs ?? o.limits.timeoutMs);
+      // A window bounds the read without error when no answer is awaited (a line that may be dropped, a notification,
+      // a batch a server may ignore); a request's own answer is always awaited up to the exchange deadline, so a slow
+      // server under load is never taken for a silent one.
+      const windowBounds = windowMs !== undefined && awaitId === undefined;
+      const deadline = startedAt + (windowBounds ? windowMs : o.limits.timeoutMs);
       let error: ExchangeRecord['error'];
       let windowExpired = false;
       const done = (): boolean => {
         const responses = lines.flatMap((l) => l.messages).filter(isResponse);
         if (awaitId !== undefined) return responses.some((m) => m.id === awaitId);
+        // A batch: every request in it answered (a server may answer with one array line or one line each).
+        if (batchIds?.length) return batchIds.every((id) => responses.some((m) => m.id === id));
         // Without an id to wait for (a notification, a raw or id-less message): a notification is done once written;
         // anything else once some response arrives (e.g. a parse error with a null id).
         return msg.notification === true ? windowMs === undefined : responses.length > 0;
@@ -166,7 +190,7 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
         }
         const left = deadline - Date.now();
         if (left <= 0) {
-          if (windowMs !== undefined) windowExpired = true;
+          if (windowBounds) windowExpired = true;
           else error = { kind: 'timeout', message: `no response within ${o.limits.timeoutMs} ms` };
           break;
         }
@@ -191,11 +215,17 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
       const p = proc ?? (await fresh());
       const startedAt = Date.now();
       const lines = p.takeAll();
+      const actedAtMs = p.elapsed();
       if (ctl.action === 'close-stdin') p.closeStdin();
       else p.signal(ctl.signal ?? 'SIGTERM');
       await p.waitExit(ctl.waitMs);
       lines.push(...p.takeAll());
       const record = recordOf(p, c.stepId, startedAt, ctl.action, lines, undefined, ctl.action === 'signal' ? (ctl.signal ?? 'SIGTERM') : undefined);
+      const exit = p.exit();
+      const what = ctl.action === 'close-stdin' ? 'stdin was closed' : `${ctl.signal ?? 'SIGTERM'} was sent`;
+      record.note = exit
+        ? `the process exited ${Math.max(0, exit.atMs - actedAtMs)} ms after ${what}`
+        : `the process was still running ${ctl.waitMs} ms after ${what}`;
       return { ex: { record, messages: lines.flatMap((l) => l.messages), unparsedEvents: [] } };
     },
 
