@@ -152,10 +152,11 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
       const lines: ReadLine[] = p.takeAll();
       const written = p.write(text);
       const windowMs = c.windowMs;
-      // A window bounds the read without error when no answer is awaited (a line that may be dropped, a notification,
-      // a batch a server may ignore); a request's own answer is always awaited up to the exchange deadline, so a slow
-      // server under load is never taken for a silent one.
-      const windowBounds = windowMs !== undefined && awaitId === undefined;
+      // A window bounds the read without error for what a server may rightly leave unanswered (a notification) or
+      // may drop (a raw line, a JSON value the harness did not build as a request: a batch, an invalid request); the
+      // answer to a request the harness built is always awaited up to the exchange deadline, so a slow server under
+      // load is never taken for a silent one.
+      const windowBounds = windowMs !== undefined && (msg.method === undefined || msg.notification === true);
       const deadline = startedAt + (windowBounds ? windowMs : o.limits.timeoutMs);
       let error: ExchangeRecord['error'];
       let windowExpired = false;
