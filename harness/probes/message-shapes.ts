@@ -3,7 +3,7 @@
  * requests and notifications (ping, tools/list, an unknown method, and the
  * target contract's `conformance_emit_notifications` when `tools/list`
  * lists it), and checks every JSON-RPC message the server sent back against
- * the base protocol's shape rules. The session is DELETEd afterwards.
+ * the base protocol's shape rules.
  *
  * Spec: MCP 2025-03-26 .. 2025-11-25, basic/index#messages — every message
  * is JSON-RPC 2.0 (`jsonrpc: "2.0"`); a response has exactly one of
@@ -12,6 +12,16 @@
  * UTF-8. The shape rules are the JSON Schema `schemas/messages/jsonrpc.schema.json`
  * (one `$defs` entry per rule), applied with Ajv.
  *
+ * Transport-neutral: it talks only through `ProbeContext.message`. Its
+ * `initialize` goes outside any session (Streamable HTTP: a POST without
+ * session headers; stdio: a process of its own) and everything after it in
+ * the session that initialize opened (`ProbeSession`: over Streamable HTTP
+ * the answer's `Mcp-Session-Id` and the negotiated `MCP-Protocol-Version`;
+ * over stdio the same process). The session is ended with the scenario run's
+ * others when the run closes (a DELETE, not judged; over stdio the process
+ * is stopped). Over stdio every message on the stdout lines read during the
+ * probe's exchanges is checked, each line once.
+ *
  * One cause, one verdict: a body on a 2xx answer to a POSTed notification
  * is itself the violation of HTTP-POST-004 / LIFE-INIT-005 / BASE-007 (an
  * accepted notification gets 202 with no body), which
@@ -19,15 +29,22 @@
  * a message the server sent, so it is neither shape-checked nor counted as a
  * message here: it is counted in `acceptedNotificationBodies` and named in
  * the summary instead. A 4xx answer's body (an error for a refused
- * notification) is shape-checked as usual.
+ * notification) is shape-checked as usual. stdio has no such answer: a
+ * message written for a notification is a message like any other here.
  *
- * Parameters: none. Output: `sessionOpened` (initialize got an InitializeResult),
- * `messages` (count seen), `exchanges`, `acceptedNotificationBodies` (2xx
- * answers to notifications that carried a body, not judged here), and per
- * rule the violations found (`notJsonRpc`, `resultAndError`, `badError`,
- * `notificationWithId`, `invalidUtf8`: counts) with `samples` of offenders.
+ * UTF-8 is judged here from the HTTP answer bodies only (`invalidUtf8`);
+ * over stdio it stays 0, since the framing scenario
+ * (`transports.stdio.framing/stdout-is-utf8`) judges every stdout line of
+ * the process.
+ *
+ * Parameters: none. Output: `sessionOpened` (initialize got an InitializeResult,
+ * over Streamable HTTP on an HTTP 200), `messages` (count seen), `exchanges`,
+ * `acceptedNotificationBodies` (2xx answers to notifications that carried a
+ * body, not judged here), and per rule the violations found (`notJsonRpc`,
+ * `resultAndError`, `badError`, `notificationWithId`, `invalidUtf8`: counts)
+ * with `samples` of offenders.
  */
-import type { Probe, ProbeOutput } from './types.js';
+import type { Probe, ProbeOutput, ProbeSession } from './types.js';
 import type { Exchange } from '../transport/http.js';
 import { subjectOf } from '../transport/subject.js';
 import { SUITE_CLIENT_INFO } from './params.js';
@@ -56,31 +73,33 @@ export function shapeViolations(m: unknown): string[] {
 
 export const messageShapesProbe: Probe = {
   description: 'Sends ordinary requests in a session and checks every JSON-RPC message received against the base protocol shape rules',
+  transports: ['streamable-http', 'stdio'],
   async run(ctx) {
     const exchanges: Exchange[] = [];
-    /** Exchanges that POSTed a notification (their accepted answers are judged elsewhere). */
+    /** Exchanges that sent a notification (over Streamable HTTP, their accepted answers are judged elsewhere). */
     const notificationPosts = new Set<Exchange>();
-    const init = await ctx.request({
-      preset: 'bare',
-      jsonrpc: {
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
-      },
+    // Outside any session: over Streamable HTTP a POST without session headers, over stdio a process of its own.
+    const init = await ctx.message({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: ctx.protocolVersion, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } },
     });
     exchanges.push(init);
-    const sessionId = init.record.response?.headers['mcp-session-id'];
-    // The session opens only on a real InitializeResult: the response with the request's id, in a JSON or SSE answer.
+    // The session opens only on a real InitializeResult: the response with the request's id (in a JSON or SSE
+    // answer, and over Streamable HTTP on an HTTP 200; stdio has no status).
     const initResult = (subjectOf(init, 1) as { result?: { protocolVersion?: unknown } } | undefined)?.result;
-    const sessionOpened = init.record.response?.status === 200 && initResult !== undefined;
+    const sessionOpened = (ctx.transport !== 'streamable-http' || init.record.response?.status === 200) && initResult !== undefined;
     const negotiated = initResult?.protocolVersion;
-    const headers: Record<string, string> = {};
-    if (sessionId) headers['Mcp-Session-Id'] = sessionId;
-    if (typeof negotiated === 'string' && negotiated >= '2025-06-18') headers['MCP-Protocol-Version'] = negotiated;
-    const send = async (jsonrpc: { method: string; params?: unknown; notification?: boolean }) => {
-      const ex = await ctx.request({ preset: 'bare', headers, jsonrpc });
+    // What follows goes in the session this initialize opened (Streamable HTTP: its Mcp-Session-Id and the
+    // negotiated MCP-Protocol-Version; stdio: the same process).
+    const session: ProbeSession = {};
+    const sessionId = init.record.response?.headers['mcp-session-id'];
+    if (sessionId) session.sessionId = sessionId;
+    if (typeof negotiated === 'string') session.negotiatedVersion = negotiated;
+    const send = async (msg: { method: string; params?: unknown; notification?: boolean }) => {
+      const ex = await ctx.message(msg, { session });
       exchanges.push(ex);
-      if (jsonrpc.notification) notificationPosts.add(ex);
+      if (msg.notification) notificationPosts.add(ex);
       return ex;
     };
     if (sessionOpened) {
@@ -92,8 +111,8 @@ export const messageShapesProbe: Probe = {
         ?.result?.tools;
       if (Array.isArray(tools) && tools.some((t) => t?.name === 'conformance_emit_notifications'))
         await send({ method: 'tools/call', params: { name: 'conformance_emit_notifications', arguments: {} } });
-      if (sessionId)
-        await ctx.request({ method: 'DELETE', preset: 'bare', headers }, { transcript: false }).catch(() => undefined);
+      // The session is ended with the run's others when the scenario run closes (Streamable HTTP: a DELETE, not
+      // judged; stdio: the process is stopped).
     }
     const counts: Record<string, number> = { notJsonRpc: 0, resultAndError: 0, badError: 0, notificationWithId: 0, invalidUtf8: 0 };
     const samples: string[] = [];
