@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { createAgent, exchange } from '../transport/http.js';
-import { runSuite } from './suite.js';
+import { ROOT_CAUSE_CHECK, runSuite } from './suite.js';
 import { loadSuite } from '../load/loader.js';
 import { SUITES_DIR } from '../model/paths.js';
 import { loopbackServers } from '../../fixtures/loopback.js';
@@ -102,7 +102,7 @@ describe('exchange bounds', () => {
 });
 
 describe('no false pass', () => {
-  it('against a target that accepts connections and never answers, every check is error, never pass or not-applicable', async () => {
+  it('against a target that accepts connections and never answers, one error names the cause and every other check is blocked', async () => {
     const url = await serve(() => {
       /* silence */
     });
@@ -116,11 +116,17 @@ describe('no false pass', () => {
       // Opt-in checks run too, so that none is not-applicable for want of the option.
       options: { checkHost: true },
     });
-    // Checks bound to other revisions or to stdio are not-applicable before any traffic; everything else must be error.
+    // Checks bound to other revisions or to stdio are not-applicable before any traffic. Discovery's initialize timed
+    // out: the cause is one error on initialize-succeeds, everything else is blocked by it, and no scenario sent anything.
     const judged = r.checks.filter((c) => c.reason !== 'version-out-of-range' && c.reason !== 'transport-stdio-only');
-    const wrong = judged.filter((c) => c.verdict !== 'error' && c.verdict !== 'fail');
-    expect(wrong.map((c) => `${c.id}: ${c.verdict}`)).toEqual([]);
-    expect(judged.every((c) => c.reason === 'timeout')).toBe(true);
+    const root = judged.filter((c) => c.verdict === 'error');
+    expect(root.map((c) => `${c.id} ${c.reason}`)).toEqual([`${ROOT_CAUSE_CHECK} timeout`]);
+    expect(root[0]!.observed).toMatch(/^discovery: initialize at 2025-11-25 got no answer \(timeout: /);
+    const rest = judged.filter((c) => c.verdict !== 'error');
+    expect(rest.length).toBeGreaterThan(100);
+    expect(rest.filter((c) => c.verdict !== 'blocked' || c.reason !== 'target-not-answering').map((c) => `${c.id}: ${c.verdict} ${c.reason}`)).toEqual([]);
+    expect(r.scenarios.every((s) => s.transcript.length === 0)).toBe(true);
+    expect(r.discovery!.exchanges[0]!.error!.kind).toBe('timeout');
   });
 
   it('against a target that answers every request with garbage, nothing passes', async () => {

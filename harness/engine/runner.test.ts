@@ -347,4 +347,14 @@ describe('runScenario against a fake transport', () => {
     // Outside a narrowed step or rung, a neutral scenario may not ask for HTTP facts.
     expect(() => scenario([...HEAD, ...check('a'), 'transports: [streamable-http, stdio]', 'steps:', '  - id: p', '    send: { method: ping }', '    outcomes:', '      - when: { status: 4xx }', '        record: { a: pass }', '      - otherwise: true', '        record: { a: fail }'])).toThrow(/the matcher "status" is Streamable HTTP only/);
   });
+
+  it('a target discovery got no answer from: the root-cause check is error, the rest blocked, nothing sent', async () => {
+    const s = scenario([...HEAD, ...check('a'), ...check('b'), 'steps:', '  - id: p', '    http: { jsonrpc: { method: ping } }', '    expect: { a: { status: 200 }, b: { status: 200 } }']);
+    const f = fake(() => ({ status: 200 }));
+    const observed = 'discovery: initialize at 2025-11-25 got no answer (timeout: no complete answer before the deadline), so no scenario was run';
+    const { v, o } = await verdicts(s, f.transport, { unanswered: { check: 'test.runner.fake/a', kind: 'timeout', observed } });
+    expect(v).toEqual({ a: 'error (timeout)', b: 'blocked (target-not-answering)' });
+    expect(o.checks.every((c) => c.observed === observed)).toBe(true);
+    expect(f.calls).toHaveLength(0);
+  });
 });

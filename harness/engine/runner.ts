@@ -60,6 +60,14 @@ export interface RunnerContext {
   shared?: Map<string, Promise<unknown>>;
   /** The transport of each scenario run (default: Streamable HTTP to `url` through `agent`); tests pass fakes. */
   transport?: TransportFactory;
+  /**
+   * Set when discovery got no answer to any initialize (the target accepts
+   * connections, or starts, but never answers): nothing is sent; `check`
+   * (fully qualified) takes `error` with `kind` as its reason, every other
+   * check that would have been judged is `blocked` (`target-not-answering`),
+   * each with `observed`. One root cause instead of a hundred timeouts.
+   */
+  unanswered?: { check: string; kind: string; observed: string };
 }
 
 /** Makes the transport of one scenario run. */
@@ -221,6 +229,13 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         reason: elsewhereReason(st.decl.transports),
         observed: `the check applies to ${st.decl.transports.join(', ')}; this run speaks ${transport.kind}`,
       });
+  if (pending().length && ctx.unanswered) {
+    const u = ctx.unanswered;
+    for (const st of pending())
+      if (`${scenario.id}/${st.decl.id}` === u.check) decide(st, 'error', { reason: u.kind, observed: u.observed });
+    decideRest('blocked', { reason: ENGINE_REASON.targetNotAnswering, expected: 'an answer to initialize before any scenario', observed: u.observed });
+    status = 'error';
+  }
   const keep = (rec: ExchangeRecord) => {
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     rec.seq = transcript.length;

@@ -15,6 +15,9 @@ import { stdioTransport } from '../transport/stdio.js';
 import type { StdioCommand } from '../transport/stdio-process.js';
 import type { TransportFactory } from './runner.js';
 
+/** The check that carries the root cause when the target answers no initialize (LIFE-INIT-002: initialize succeeds). */
+export const ROOT_CAUSE_CHECK = 'lifecycle.initialize.result/initialize-succeeds';
+
 /** Inputs of a run. */
 export interface SuiteRunOptions {
   /** MCP endpoint URL. */
@@ -91,6 +94,16 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     };
     opts.onDiscovered?.(discovery, versions);
     if (d.serverInfo && !opts.target.serverInfo) opts.target = { ...opts.target, serverInfo: d.serverInfo };
+    // A target that answered no initialize at all is diagnosed once: one error where the cause is, the rest blocked.
+    const first = d.exchanges[0];
+    const unanswered =
+      first?.error && d.revisions.every((r) => r.support === 'unknown')
+        ? {
+            check: ROOT_CAUSE_CHECK,
+            kind: first.error.kind,
+            observed: `discovery: initialize at ${d.revisions[0]!.requested} got no answer (${first.error.kind}: ${first.error.message}), so no scenario was run`,
+          }
+        : undefined;
     const shared = new Map<string, Promise<unknown>>();
     const jobs = versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
     // A server that issues session IDs keeps a GET stream per session: each scenario holds its own sessions' streams,
@@ -111,6 +124,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
         ...(opts.options ? { options: opts.options } : {}),
         ...(opts.headers ? { headers: opts.headers } : {}),
         ...(stdioFactory ? { transport: stdioFactory } : {}),
+        ...(unanswered ? { unanswered } : {}),
       });
       opts.onScenarioDone?.(o);
       return o;

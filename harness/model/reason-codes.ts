@@ -32,6 +32,8 @@ export const ENGINE_REASON = {
   serverRefused: 'server-refused',
   /** The isolation probe could not open its second session (probe isolation). */
   secondSessionFailed: 'second-session-failed',
+  /** No initialize of discovery got an answer: every check that needs one is blocked, the root cause is on one check (runner). */
+  targetNotAnswering: 'target-not-answering',
   /** The scenario applies to Streamable HTTP only, and the run speaks stdio (runner). */
   transportHttpOnly: 'transport-http-only',
   /** The scenario applies to stdio only, and the run speaks Streamable HTTP (runner). */
@@ -59,6 +61,7 @@ export const ENGINE_REASON_VERDICTS: Readonly<Record<EngineReason | (typeof TRAN
   'window-too-short': ['error'],
   'server-refused': ['error'],
   'second-session-failed': ['error'],
+  'target-not-answering': ['blocked'],
   'transport-http-only': ['not-applicable'],
   'transport-stdio-only': ['not-applicable'],
   timeout: ['error'],
