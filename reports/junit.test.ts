@@ -110,6 +110,16 @@ describe('renderJUnit', () => {
     expect(out).not.toContain('001 TX'); // only the check's slice
   });
 
+  it('gives each testcase the time of the exchanges that decided it (its transcript slice), 0 without one', () => {
+    const doc = parse(renderJUnit(results));
+    // delete-accepted at 2025-11-25 was decided by the DELETE that timed out after 5000 ms; at 2025-06-18 by a 6 ms 405.
+    expect(testcase(doc, 'delete-accepted [2025-11-25]').getAttribute('time')).toBe('5.000');
+    expect(testcase(doc, 'delete-accepted [2025-06-18]').getAttribute('time')).toBe('0.006');
+    // A check blocked before any exchange of its own took no time.
+    const blocked = [...doc.getElementsByTagName('testcase')].find((t) => t.getElementsByTagName('skipped')[0]?.getAttribute('message')?.includes('prerequisite-not-met'));
+    expect(blocked?.getAttribute('time')).toBe('0.000');
+  });
+
   it('maps error, skipped-like verdicts and info', () => {
     const doc = parse(renderJUnit(results));
     const error = testcase(doc, 'delete-accepted [2025-11-25]').getElementsByTagName('error')[0]!;

@@ -48,7 +48,9 @@ export function xmlSafe(s: string): string {
  * `opts.strict`); info → passing with `[INFO]` in `<system-out>`. Non-pass
  * testcases carry the deciding transcript slice in `<system-out>`. A check ID
  * listed by a run without a result becomes an `<error type="missing-result">`.
- * Testcase `time` is 0: the model records no per-check duration.
+ * Testcase `time` is the time of the exchanges that decided the check (the
+ * sum of their `durationMs` in its transcript slice, in seconds); 0 for a
+ * check decided before any traffic.
  *
  * @throws only if xmlbuilder2 rejects the document as not well-formed, which
  *   {@link xmlSafe} is there to prevent.
@@ -110,6 +112,17 @@ function outcome(check: CheckResult | undefined, strict: boolean): 'failures' | 
   }
 }
 
+/**
+ * Milliseconds the exchanges that decided `check` took: the sum of
+ * `durationMs` over the records of its transcript slice (0 without one, or
+ * when the run is not the check's).
+ */
+export function checkDurationMs(run: ScenarioRun, check: CheckResult | undefined): number {
+  if (!check || check.transcript.scenarioRun !== run.key) return 0;
+  const seqs = new Set(check.transcript.seqs);
+  return run.transcript.filter((r) => seqs.has(r.seq)).reduce((ms, r) => ms + r.durationMs, 0);
+}
+
 function addProperties(suite: Builder, results: RunResults, run: ScenarioRun, checks: CheckResult[]): void {
   const props = suite.ele('properties');
   const add = (name: string, value: string): void => void props.ele('property', attrs({ name, value }));
@@ -140,7 +153,7 @@ function addTestcase(
     classname: run.id,
     name: `${checkSlug(id)} [${run.protocolVersion}]`,
     file: run.file,
-    time: '0',
+    time: seconds(checkDurationMs(run, check)),
   }));
   if (!check) {
     tc.ele('error', attrs({ type: 'missing-result', message: `no result recorded for ${id} at ${run.protocolVersion}` }));
