@@ -116,7 +116,7 @@ describe('renderJUnit', () => {
     expect(testcase(doc, 'delete-accepted [2025-11-25]').getAttribute('time')).toBe('5.000');
     expect(testcase(doc, 'delete-accepted [2025-06-18]').getAttribute('time')).toBe('0.006');
     // A check blocked before any exchange of its own took no time.
-    const blocked = [...doc.getElementsByTagName('testcase')].find((t) => t.getElementsByTagName('skipped')[0]?.getAttribute('message')?.includes('prerequisite-not-met'));
+    const blocked = Array.from(doc.getElementsByTagName('testcase')).find((t) => t.getElementsByTagName('skipped')[0]?.getAttribute('message')?.includes('prerequisite-not-met'));
     expect(blocked?.getAttribute('time')).toBe('0.000');
   });
 

@@ -76,4 +76,24 @@ describe('runScheduled', () => {
     await expect(p).rejects.toThrow('job 2 failed');
     expect(settled).toBe(3);
   });
+
+  it('starts the highest priority first (longest first), ties in input order, and still returns results in input order', async () => {
+    const jobs = [
+      { name: 'quick', holds: [], ms: 0 },
+      { name: 'long', holds: [], ms: 10_000 },
+      { name: 'mid', holds: [], ms: 500 },
+      { name: 'quick2', holds: [], ms: 0 },
+    ];
+    const started: string[] = [];
+    const out = await runScheduled(jobs, 1, (j) => j.holds, async (j) => {
+      started.push(j.name);
+      return j.name;
+    }, (j) => j.ms);
+    expect(started).toEqual(['long', 'mid', 'quick', 'quick2']);
+    expect(out).toEqual(['quick', 'long', 'mid', 'quick2']);
+    // A whole-server holder still runs last, whatever its priority.
+    const order: string[] = [];
+    await runScheduled([{ n: 'a', h: [WHOLE_SERVER], p: 99 }, { n: 'b', h: [], p: 1 }], 2, (j) => j.h, async (j) => void order.push(j.n), (j) => j.p);
+    expect(order).toEqual(['b', 'a']);
+  });
 });

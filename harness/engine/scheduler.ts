@@ -11,7 +11,8 @@ export const WHOLE_SERVER = 'server';
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight. A job starts
  * only when none of its resources is held by a running job; among the jobs
- * that can start, the earliest in `items` goes first, so runs are repeatable.
+ * that can start, the one with the highest `priority` goes first, then the
+ * earliest in `items`, so runs are repeatable.
  * A job holding {@link WHOLE_SERVER} runs alone, after every other job (in
  * input order among themselves). Results keep the input order. A job whose
  * `fn` rejects rejects the whole run (after the jobs in flight settle).
@@ -23,10 +24,14 @@ export async function runScheduled<T, R>(
   limit: number,
   resourcesOf: (item: T) => readonly string[],
   fn: (item: T, index: number) => Promise<R>,
+  /** Start order among the jobs that can start: a higher priority first (e.g. the expected duration, for longest-first); ties keep input order. */
+  priority?: (item: T) => number,
 ): Promise<R[]> {
   const out = new Array<R>(items.length);
   const alone = (i: number) => resourcesOf(items[i]!).includes(WHOLE_SERVER);
-  const all = items.map((_, i) => i);
+  const prio = items.map((it) => priority?.(it) ?? 0);
+  // Stable: equal priorities keep their input order.
+  const all = items.map((_, i) => i).sort((a, b) => prio[b]! - prio[a]! || a - b);
   const waiting = [...all.filter((i) => !alone(i)), ...all.filter(alone)];
   const held = new Set<string>();
   const max = Math.max(1, limit);

@@ -8,6 +8,7 @@ import type { Scenario } from '../model/scenario.js';
 import { createAgent, type ExchangeLimits } from '../transport/http.js';
 import { DEFAULT_RUN_OPTIONS, runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
 import { runScheduled } from './scheduler.js';
+import { estimateMs } from './estimate.js';
 import { discover, supportOf } from './discovery.js';
 import { DEFAULT_VERSION } from '../model/versions.js';
 import { SUITE_VERSION } from '../model/paths.js';
@@ -111,6 +112,9 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     const perSessionStreams = d.sessionIds === 'issued';
     // Over stdio every scenario run has processes of its own: nothing is shared but the machine.
     const resourcesOf = ({ s }: { s: Scenario }) => (s.holds ?? []).filter((r) => !(r === 'get-stream' && (perSessionStreams || stdio)));
+    // Longest first: a run lasts about its longest scenario plus set-up, not the sum of windows over the concurrency.
+    const optionVars: Record<string, unknown> = { ...DEFAULT_RUN_OPTIONS, ...opts.options };
+    const longestFirst = ({ s }: { s: Scenario }) => estimateMs(s, optionVars);
     const done = await runScheduled(jobs, opts.concurrency, resourcesOf, async ({ s, v }) => {
       const o = await runScenario(s, {
         agent,
@@ -128,7 +132,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
       });
       opts.onScenarioDone?.(o);
       return o;
-    });
+    }, longestFirst);
     outcomes.push(...done);
   } finally {
     await agent.destroy().catch(() => undefined);

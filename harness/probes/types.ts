@@ -63,6 +63,8 @@ export interface Probe {
   description: string;
   /** Server resources the probe holds while it runs (`get-stream` when it opens GET streams); a scenario using it must declare them in `holds`. */
   holds?: ScenarioResource[];
+  /** What a run of it typically takes at most (ms), for the scheduler's longest-first order (default 0: quick). */
+  estimateMs?: number;
   /** Transports it can speak (default `[streamable-http]`); one that lists stdio uses only `message`, never `request`. */
   transports?: TransportKind[];
   /**
