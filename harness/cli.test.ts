@@ -124,13 +124,13 @@ describe('cli: targets that cannot be used', () => {
     const r = await runCli([
       '--command', 'node dist/fixtures/reference-server.js --variant session-ttl',
       '--url', 'http://127.0.0.1:{port}/mcp',
-      '--session-ttl', '300',
+      '--session-ttl', '2000',
       '--scenario', 'http.session.expiry',
       '--out', out,
     ]);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(results.options).toMatchObject({ sessionTtlMs: 300, checkHost: false, sessionSamples: 256 });
+    expect(results.options).toMatchObject({ sessionTtlMs: 2000, checkHost: false, sessionSamples: 256 });
     expect(results.checks.map((c: { verdict: string }) => c.verdict)).toEqual(['pass', 'pass']);
     const bad = await runCli(['--session-ttl', '0']);
     expect(bad.code).toBe(2);
