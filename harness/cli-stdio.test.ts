@@ -8,8 +8,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { runCli } from '../fixtures/cli-process.js';
+import { processesWith, runCli } from '../fixtures/cli-process.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'msc-stdio-cli-'));
 
@@ -21,11 +20,6 @@ function markedServer(marker: string): string {
   return link;
 }
 
-/** Live (non-zombie) processes whose command line holds `marker`. */
-function processesWith(marker: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,stat,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo') && !/\sZ/.test(l.slice(0, 16)));
-}
 
 describe('cli: --stdio', () => {
   it('judges a stdio server end to end: transport in the reports, HTTP-only checks not-applicable, no process left', async () => {
@@ -94,5 +88,18 @@ describe('cli: --stdio', () => {
     expect(verdicts.has('skipped')).toBe(true);
     // Whether a server process was up at the signal depends on where the run was; what matters is none is left.
     expect(Array.isArray(aliveAtSignal)).toBe(true);
+  });
+
+  it('a stdio command that exits at once is diagnosed once: initialize-succeeds is error with its exit code and stderr, the rest blocked', async () => {
+    const out = tmp();
+    const r = await runCli(['--stdio', 'echo "boom: no such server" >&2; exit 3', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const judged = results.checks.filter((c: { reason?: string }) => !['version-out-of-range', 'transport-http-only'].includes(c.reason ?? ''));
+    const errors = judged.filter((c: { verdict: string }) => c.verdict === 'error');
+    expect(errors.map((c: { id: string; reason: string }) => `${c.id} ${c.reason}`)).toEqual(['lifecycle.initialize.result/initialize-succeeds exited']);
+    expect(errors[0].observed).toMatch(/exited with code 3/);
+    expect(errors[0].observed).toMatch(/boom: no such server/);
+    expect(judged.filter((c: { verdict: string; reason?: string }) => c.verdict !== 'error' && !(c.verdict === 'blocked' && c.reason === 'target-not-answering'))).toEqual([]);
   });
 });

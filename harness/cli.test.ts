@@ -7,20 +7,14 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { create } from 'xmlbuilder2';
-import { runCli } from '../fixtures/cli-process.js';
+import { processesWith, runCli } from '../fixtures/cli-process.js';
 import { SCHEMAS_DIR } from './model/paths.js';
 import { freePort } from './target/target.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'msc-cli-'));
 
-/** Command lines of live processes whose command line contains `marker`. */
-function processesWith(marker: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,stat,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes(marker) && !l.includes('ps -eo') && !/\sZ/.test(l.slice(0, 16)));
-}
 
 describe('cli: reference server (no target given)', () => {
   it('writes exactly the three reports, all checks pass, exit 0', async () => {

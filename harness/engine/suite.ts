@@ -96,9 +96,11 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     opts.onDiscovered?.(discovery, versions);
     if (d.serverInfo && !opts.target.serverInfo) opts.target = { ...opts.target, serverInfo: d.serverInfo };
     // A target that answered no initialize at all is diagnosed once: one error where the cause is, the rest blocked.
+    // Not a stdio server that wrote lines it could not be understood by (e.g. pretty-printed JSON): it is speaking,
+    // wrongly, and the framing checks must judge that.
     const first = d.exchanges[0];
     const unanswered =
-      first?.error && d.revisions.every((r) => r.support === 'unknown')
+      first?.error && !first.stdio?.session.lines && d.revisions.every((r) => r.support === 'unknown')
         ? {
             check: ROOT_CAUSE_CHECK,
             kind: first.error.kind,
