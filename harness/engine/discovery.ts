@@ -26,6 +26,9 @@ import type { ScenarioTransport } from '../transport/transport.js';
  * - `unknown`: no usable answer (transport error, 5xx, a 4xx without a JSON-RPC error, an unreadable body, or an
  *   error from a server that negotiates no revision at all): the revision is judged as requested.
  */
+/** Broken initializes in a row after which discovery stops asking (the target is taken as not answering). */
+export const BROKEN_LIMIT = 2;
+
 export type RevisionSupportState = 'supported' | 'not-supported' | 'unknown';
 
 /** What `initialize` at one revision was answered with. */
@@ -97,10 +100,12 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
   const sessions: Array<{ id: string; version?: string }> = [];
   let serverInfo: Record<string, unknown> | undefined;
   let id = 0;
-  let broken = false;
+  // Discovery gives up after two broken initializes in a row: one may be a slow moment of a loaded machine (the
+  // next revision is asked anyway), two say the target is not answering (the run then ends with one root cause).
+  let brokenInARow = 0;
   for (const requested of [...SESSION_ERA_HTTP_VERSIONS].reverse()) {
-    if (broken || opts.signal?.aborted) {
-      revisions.push({ requested, support: 'unknown', observed: 'not asked (an earlier initialize got no answer)' });
+    if (brokenInARow >= BROKEN_LIMIT || opts.signal?.aborted) {
+      revisions.push({ requested, support: 'unknown', observed: 'not asked (the earlier initializes got no answer)' });
       continue;
     }
     const params = { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } };
@@ -124,10 +129,11 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
     if (sid) sessions.push({ id: sid, ...(answered ? { version: answered } : {}) });
     if (!serverInfo && subject?.result?.serverInfo && typeof subject.result.serverInfo === 'object') serverInfo = subject.result.serverInfo as Record<string, unknown>;
     if (ex.record.error) {
-      broken = true;
+      brokenInARow++;
       revisions.push({ requested, support: 'unknown', observed });
       continue;
     }
+    brokenInARow = 0;
     const latencyMs = ex.record.durationMs;
     // Over stdio there is no status: an answer is an answer.
     const status = res?.status ?? (ex.record.stdio ? 200 : 0);

@@ -9,7 +9,7 @@ import { createAgent, type ExchangeLimits } from '../transport/http.js';
 import { DEFAULT_RUN_OPTIONS, runScenario, type RunOptionVariables, type ScenarioOutcome } from './runner.js';
 import { runScheduled } from './scheduler.js';
 import { estimateMs } from './estimate.js';
-import { discover, supportOf } from './discovery.js';
+import { BROKEN_LIMIT, discover, supportOf } from './discovery.js';
 import { DEFAULT_VERSION } from '../model/versions.js';
 import { SUITE_VERSION } from '../model/paths.js';
 import { stdioTransport } from '../transport/stdio.js';
@@ -98,13 +98,17 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     // A target that answered no initialize at all is diagnosed once: one error where the cause is, the rest blocked.
     // Not a stdio server that wrote lines it could not be understood by (e.g. pretty-printed JSON): it is speaking,
     // wrongly, and the framing checks must judge that.
+    // Two broken initializes in a row (discovery's limit), the first one's error naming the cause.
     const first = d.exchanges[0];
     const unanswered =
-      first?.error && !first.stdio?.session.lines && d.revisions.every((r) => r.support === 'unknown')
+      d.exchanges.length >= BROKEN_LIMIT &&
+      d.exchanges.slice(0, BROKEN_LIMIT).every((x) => x.error && !x.stdio?.session.lines) &&
+      first?.error &&
+      d.revisions.every((r) => r.support === 'unknown')
         ? {
             check: ROOT_CAUSE_CHECK,
             kind: first.error.kind,
-            observed: `discovery: initialize at ${d.revisions[0]!.requested} got no answer (${first.error.kind}: ${first.error.message}), so no scenario was run`,
+            observed: `discovery: initialize at ${d.revisions[0]!.requested} got no answer (${first.error.kind}: ${first.error.message}), nor did the next one at ${d.revisions[1]!.requested}, so no scenario was run`,
           }
         : undefined;
     const shared = new Map<string, Promise<unknown>>();
