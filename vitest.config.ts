@@ -5,8 +5,10 @@ export default defineConfig({
     include: ['{harness,reports,fixtures,suites,schemas}/**/*.test.ts'],
     // *.full.test.ts: the slow tests, run by `npm run test:full` (vitest.full.config.ts).
     exclude: ['node_modules/**', 'dist/**', '**/*.full.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // A bound that only catches a hang: tests wait on events, and two npm test runs side by side on 2 cores stretch
+    // the heaviest (a whole-suite run at every revision, twice) past a minute.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     // Two test files at once (vitest's default on 2 cores is one): most tests wait on loopback servers, not the CPU.
     maxWorkers: 2,
