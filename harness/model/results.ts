@@ -248,8 +248,33 @@ export interface RunDiscovery {
   sessionIds: 'issued' | 'none' | 'unknown';
   /** How the revisions under test were chosen: `requested` (`--protocol-version`), `newest-negotiated`, or `default` (2025-11-25: nothing was negotiated). */
   versionsChosen: 'requested' | 'newest-negotiated' | 'default';
-  /** The discovery initialize exchanges. */
+  /** The discovery initialize exchanges (and the `server/discover` exchange, when era detection ran). */
   exchanges: ExchangeRecord[];
+  /** The target's protocol era (absent in results written before era detection existed). */
+  era?: EraDetection;
+}
+
+/**
+ * The protocol era of the target, detected by discovery before any scenario
+ * runs, following the client procedure of MCP 2026-07-28
+ * basic/versioning#backward-compatibility-with-initialization-based-versions
+ * (V5-BC-001): `server/discover` with 2026-07-28 request metadata, and a
+ * session-era `initialize`.
+ * - `session-era`: `initialize` negotiated a revision; `server/discover` got no `DiscoverResult`.
+ * - `stateless-era`: `server/discover` answered a `DiscoverResult` (or a 2026-07-28 error); no `initialize` was negotiated.
+ * - `dual-era`: both paths served on the one endpoint (V5-BC-002).
+ * - `unknown`: a probe had no usable answer (timeout, transport error): never a guess from silence; `error` names it.
+ */
+export interface EraDetection {
+  era: 'session-era' | 'stateless-era' | 'dual-era' | 'unknown';
+  /** Session-era revisions the server negotiates through `initialize`, oldest first. */
+  sessionVersions: string[];
+  /** `supportedVersions` of the `DiscoverResult` (every revision the stateless path serves), as the server listed them; empty without one. */
+  statelessVersions: string[];
+  /** What `server/discover` was answered with, in words (e.g. `DiscoverResult`, `HTTP 400; JSON-RPC error -32601`, `timeout after 5000 ms`). */
+  discover: string;
+  /** When `era` is `unknown`: which probe had no usable answer and why. */
+  error?: string;
 }
 
 /** The whole results document (`results.json`). */
