@@ -9,13 +9,23 @@ import type { CheckResult } from '../model/results.js';
 import { fail, parseYaml, validate } from './source.js';
 import { loadPublished, resolvePublished } from './published.js';
 
-/** One expected verdict; without `version` it holds at every version. */
+/**
+ * One expected verdict; without `version` it holds at every version.
+ * Entries converted from an expected-failures file (`expected-failures.ts`)
+ * use the two wider forms: `check` may be a scenario ID (no `/`), standing
+ * for every check of that scenario, and `verdict` may be `failing`, any
+ * gating verdict (`fail`, `error` or `blocked`).
+ */
 export interface BaselineEntry {
+  /** A fully qualified check ID (`<scenario-id>/<check-slug>`), or a scenario ID for all its checks. */
   check: string;
   version?: string;
-  verdict: 'fail' | 'warn' | 'error' | 'blocked';
+  verdict: 'fail' | 'warn' | 'error' | 'blocked' | 'failing';
   note?: string;
 }
+
+/** The verdicts a `failing` entry expects: the ones that gate the exit code. */
+export const FAILING_VERDICTS: readonly string[] = ['fail', 'error', 'blocked'];
 
 /**
  * Loads and validates a baseline file. An entry naming a published check ID
@@ -46,13 +56,19 @@ export interface BaselineOutcome {
   stale: BaselineEntry[];
 }
 
-/** Matches results against baseline entries. */
+/**
+ * Matches results against baseline entries: an entry matches the results of
+ * its check (or, for a scenario ID, of every check of that scenario) at its
+ * version (or every version) whose verdict it names (`failing`: any of
+ * {@link FAILING_VERDICTS}); an entry none of whose results matches is stale,
+ * unless it matched no result or only `skipped` ones (an interrupted run).
+ */
 export function applyBaseline(entries: BaselineEntry[], checks: CheckResult[]): BaselineOutcome {
   const expected: string[] = [];
   const stale: BaselineEntry[] = [];
   for (const e of entries) {
-    const ran = checks.filter((c) => c.id === e.check && (e.version === undefined || c.protocolVersion === e.version));
-    const hit = ran.filter((c) => c.verdict === e.verdict);
+    const ran = checks.filter((c) => (c.id === e.check || c.scenario === e.check) && (e.version === undefined || c.protocolVersion === e.version));
+    const hit = ran.filter((c) => (e.verdict === 'failing' ? FAILING_VERDICTS.includes(c.verdict) : c.verdict === e.verdict));
     hit.forEach((c) => expected.push(`${c.id}@${c.protocolVersion}`));
     // Skipped runs (interrupted) say nothing about staleness.
     if (ran.length && !hit.length && ran.some((c) => c.verdict !== 'skipped')) stale.push(e);
