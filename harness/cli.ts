@@ -2,29 +2,26 @@
 /**
  * `mcp-session-conformance`: the main job. Parses flags, starts or checks the
  * target, runs the selected scenarios, prints progress and a summary, writes
- * `results.json`, `junit.xml` and `report.html`.
+ * `results.json`, `junit.xml` and `report.html`. The run itself is the typed
+ * API's (`harness/api.ts`); this module keeps the flags, printing and exit codes.
  *
- * This module is the composition root: the only harness module that imports
- * `reports/`.
+ * With `api.ts`, this module is a composition root: the only harness modules
+ * that import `reports/`.
  *
  * Exit codes: 0 no check is fail/error/blocked; 1 some check is;
  * 2 usage error, invalid scenario file, target not startable/reachable, or
  * the run deadline (--run-timeout) reached;
  * 3 only stale baseline entries; 130 interrupted by a signal (reports for what finished are written).
  */
-import { existsSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
-import { dirname, resolve, join } from 'node:path';
-import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import type { RunResults, TargetInfo } from './model/results.js';
+import type { RunResults } from './model/results.js';
 import type { Scenario } from './model/scenario.js';
-import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './load/loader.js';
-import { applyBaseline, loadBaseline, type BaselineEntry } from './load/baseline.js';
-import { runSuite, exitCodeFor } from './engine/suite.js';
-import { resolveVersions, DEFAULT_VERSION } from './model/versions.js';
-import { assertReachable, startCommand, TargetError, type StartedTarget } from './target/target.js';
-import { REFERENCE_SERVER_JS, SUITES_DIR, SUITE_VERSION } from './model/paths.js';
-import { writeReports } from '../reports/index.js';
+import { ScenarioError } from './load/loader.js';
+import { exitCodeFor } from './engine/suite.js';
+import { DEFAULT_VERSION } from './model/versions.js';
+import { SUITE_VERSION } from './model/paths.js';
+import { prepareRun, runPrepared, RunSuiteError, type PreparedRun, type RunSuiteOptions } from './api.js';
+import type { ReportPaths } from '../reports/index.js';
 import { formatCheckLine, formatDiscovery, formatRunStart, formatSummary } from '../reports/console.js';
 import { isEntryModule } from './util/entry.js';
 import { coverageSummary, coverageTables, loadCoverage } from './load/coverage.js';
@@ -137,29 +134,6 @@ function program(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 }
 
-/**
- * Resolves `--suite`: a folder is a suite root; a single file runs alone,
- * with the macros and catalog of the nearest folder above it that has
- * `_steps/`, else the bundled suite's.
- * @returns the scenarios and the requirement catalog they were checked against
- * @throws ScenarioError for a missing path or an invalid scenario
- */
-function loadSelected(flags: Flags): { scenarios: Scenario[]; catalog: string } {
-  const bundledCatalog = join(SUITES_DIR, '_catalog', 'requirements.yaml');
-  if (!flags.suite) return { scenarios: loadSuite(SUITES_DIR), catalog: bundledCatalog };
-  const p = resolve(flags.suite);
-  if (!existsSync(p)) throw new ScenarioError(flags.suite, 1, 1, 'no such file or folder');
-  const catalogIn = (root: string) => {
-    const c = join(root, '_catalog', 'requirements.yaml');
-    return existsSync(c) ? c : bundledCatalog;
-  };
-  if (statSync(p).isDirectory()) return { scenarios: loadSuite(p, catalogIn(p)), catalog: catalogIn(p) };
-  let root = dirname(p);
-  while (!existsSync(join(root, '_steps')) && dirname(root) !== root) root = dirname(root);
-  if (!existsSync(join(root, '_steps'))) root = SUITES_DIR;
-  return { scenarios: [loadScenario(p, root, loadRequirementIds(catalogIn(root)))], catalog: catalogIn(root) };
-}
-
 function listScenarios(scenarios: Scenario[], io: CliIo): void {
   for (const s of scenarios) {
     const range = `${s.versions.from ?? '…'} → ${s.versions.before ? `before ${s.versions.before}` : '…'}`;
@@ -173,7 +147,9 @@ function listScenarios(scenarios: Scenario[], io: CliIo): void {
 
 /**
  * Runs the CLI with `argv` (without node and script). Never calls
- * `process.exit`; returns the exit code.
+ * `process.exit` (except on a second signal, to force quit); returns the exit
+ * code. The run itself is `runPrepared` of `harness/api.ts`; this function
+ * maps flags to its options and prints.
  */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const cmd = program(io);
@@ -186,78 +162,75 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     throw e;
   }
   const color = io.color && flags.color;
-  const usage = (msg: string) => {
-    io.err(`mcp-session-conformance: ${msg}\n`);
+  const fatal = (e: unknown) => {
+    if (!(e instanceof RunSuiteError)) throw e;
+    io.err(`mcp-session-conformance: ${e.message}\n`);
+    if (e.stderr) io.err(`--- target stderr (tail) ---\n${e.stderr.trimEnd()}\n---\n`);
     return 2;
   };
 
-  // Without --protocol-version: the newest session-era revision the server negotiates (learnt by discovery).
-  let versions: string[] | undefined;
+  const interrupt = new AbortController();
+  let timedOut = false;
+  let started: { killNow(): void } | undefined;
+  let reportPaths: ReportPaths | undefined;
+  const options: RunSuiteOptions = {
+    ...(flags.url !== undefined ? { url: flags.url } : {}),
+    ...(flags.command !== undefined ? { command: flags.command } : {}),
+    ...(flags.stdio !== undefined ? { stdio: flags.stdio } : {}),
+    ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
+    ...(flags.env.length ? { env: Object.fromEntries(flags.env) } : {}),
+    ...(flags.header.length ? { headers: Object.fromEntries(flags.header) } : {}),
+    protocolVersions: flags.protocolVersion,
+    scenarios: flags.scenario,
+    ...(flags.suite !== undefined ? { suite: flags.suite } : {}),
+    timeoutMs: flags.timeout,
+    maxResponseBytes: flags.maxResponseBytes,
+    startupTimeoutMs: flags.startupTimeout,
+    concurrency: flags.concurrency,
+    runTimeoutMs: flags.runTimeout,
+    ...(flags.baseline ? { baseline: flags.baseline } : {}),
+    out: flags.out,
+    strict: flags.strict === true,
+    ...(flags.sessionTtl !== undefined ? { sessionTtlMs: flags.sessionTtl } : {}),
+    sessionSamples: flags.sessionSamples,
+    checkHost: flags.checkHost === true,
+    signal: interrupt.signal,
+    onTargetStarting: (command) => io.err(`starting target: ${command}\n`),
+    onTargetStarted: (t) => (started = t),
+    onRunStart: (target, n) => io.err(`${formatRunStart(target, n)}\n`),
+    onDiscovered: (d, vs) => io.out(`${formatDiscovery(d, vs)}\n\n`),
+    // A revision the server does not negotiate was said once, in the discovery lines: its checks are not listed one by one.
+    onCheck: (c) => {
+      if (c.reason !== 'version-not-supported-by-server') io.out(`${formatCheckLine(c, { color })}\n`);
+    },
+    onRunTimeout: () => {
+      timedOut = true;
+      io.err(`\nrun deadline of ${flags.runTimeout} ms reached: stopping; reports for finished scenarios will be written\n`);
+    },
+    onReportsWritten: (paths) => (reportPaths = paths),
+  };
+
+  let prepared: PreparedRun;
   try {
-    versions = flags.protocolVersion.length ? resolveVersions(flags.protocolVersion) : undefined;
+    prepared = prepareRun(options);
   } catch (e) {
-    return usage((e as Error).message);
-  }
-  let scenarios: Scenario[];
-  let catalog: string;
-  try {
-    ({ scenarios, catalog } = loadSelected(flags));
-  } catch (e) {
-    if (e instanceof ScenarioError) return usage(`invalid scenario: ${e.message}`);
-    throw e;
-  }
-  let baseline: BaselineEntry[] | undefined;
-  if (flags.baseline) {
-    try {
-      baseline = loadBaseline(flags.baseline, new Set(scenarios.flatMap((s) => s.checks.map((c) => `${s.id}/${c.id}`))));
-    } catch (e) {
-      if (e instanceof ScenarioError) return usage(`invalid baseline: ${e.message}`);
-      throw e;
-    }
-  }
-  if (flags.scenario.length) {
-    const known = new Set(scenarios.map((s) => s.id));
-    const unknown = flags.scenario.filter((id) => !known.has(id));
-    if (unknown.length) return usage(`unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}; --list shows the known ones`);
-    scenarios = scenarios.filter((s) => flags.scenario.includes(s.id));
+    return fatal(e);
   }
   if (flags.list) {
-    listScenarios(scenarios, io);
+    listScenarios(prepared.scenarios, io);
     return 0;
   }
   if (flags.coverage) {
     try {
-      const c = loadCoverage(catalog, scenarios);
+      const c = loadCoverage(prepared.catalog, prepared.scenarios);
       io.out(`${coverageTables(c)}\n\n${coverageSummary(c)}\n`);
       return 0;
     } catch (e) {
-      if (e instanceof ScenarioError) return usage(`invalid coverage data: ${e.message}`);
+      if (e instanceof ScenarioError) return fatal(new RunSuiteError(`invalid coverage data: ${e.message}`, 'usage'));
       throw e;
     }
   }
-  if (flags.command && !flags.url) return usage('--command needs --url (e.g. --url http://127.0.0.1:{port}/mcp)');
-  if (flags.stdio !== undefined && (flags.url || flags.command)) return usage('--stdio judges a stdio server: it cannot be combined with --url or --command');
-  if (flags.stdio === undefined && (flags.cwd !== undefined || flags.env.length)) return usage('--cwd and --env apply to --stdio only');
-  if (flags.stdio !== undefined && flags.header.length) return usage('--header applies to HTTP targets; give a stdio server its credentials with --env');
-  if (flags.stdio !== undefined && !flags.stdio.trim()) return usage('--stdio needs a command');
-  if (flags.cwd !== undefined && !existsSync(flags.cwd)) return usage(`--cwd ${flags.cwd} does not exist`);
-  if (scenarios.length === 0) return usage('no scenarios selected');
 
-  // The output folder must be writable before any work is done.
-  try {
-    mkdirSync(flags.out, { recursive: true });
-    accessSync(flags.out, constants.W_OK);
-  } catch (e) {
-    return usage(`cannot write reports to --out ${flags.out}: ${(e as Error).message}`);
-  }
-
-  // Target.
-  let started: StartedTarget | undefined;
-  let target: Omit<TargetInfo, 'transport'>;
-  const reference = !flags.url && !flags.command && flags.stdio === undefined;
-  const interrupt = new AbortController();
-  // Every concurrent exchange listens on this signal; their number is bounded by --concurrency and the probes' caps.
-  setMaxListeners(0, interrupt.signal);
   let signalCount = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signalCount++;
@@ -267,117 +240,36 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
     io.err(`\n${sig}: stopping; reports for finished scenarios will be written (again to force quit)\n`);
     interrupt.abort('run-interrupted');
-    void started?.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let results: RunResults;
   try {
-    try {
-      if (flags.stdio !== undefined) {
-        target = {
-          kind: 'stdio',
-          url: 'stdio:',
-          command: flags.stdio,
-          ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
-          ...(flags.env.length ? { env: flags.env.map(([k]) => k) } : {}),
-        };
-      } else if (flags.command || reference) {
-        const command = flags.command ?? `"${process.execPath}" "${REFERENCE_SERVER_JS}"`;
-        const url = flags.url ?? 'http://127.0.0.1:{port}/mcp';
-        if (reference && !existsSync(REFERENCE_SERVER_JS)) return usage(`the bundled reference server is not built (${REFERENCE_SERVER_JS}); run "npm run build"`);
-        io.err(`starting target: ${command}\n`);
-        started = await startCommand(command, url, flags.startupTimeout);
-        target = { kind: reference ? 'reference' : 'command', url: started.url, command: started.command };
-      } else {
-        await assertReachable(flags.url!, Math.min(flags.timeout, 5_000));
-        target = { kind: 'url', url: flags.url! };
-      }
-    } catch (e) {
-      if (e instanceof TargetError) {
-        io.err(`mcp-session-conformance: ${e.message}\n`);
-        if (e.stderr) io.err(`--- target stderr (tail) ---\n${e.stderr.trimEnd()}\n---\n`);
-        return 2;
-      }
-      throw e;
-    }
-
-    io.err(`${formatRunStart({ ...target, transport: flags.stdio !== undefined ? 'stdio' : 'streamable-http' }, scenarios.length)}\n`);
-    const runTimer = setTimeout(() => {
-      io.err(`\nrun deadline of ${flags.runTimeout} ms reached: stopping; reports for finished scenarios will be written\n`);
-      interrupt.abort('run-timeout');
-    }, flags.runTimeout);
-    runTimer.unref();
-    let results: RunResults = await runSuite({
-      url: target.url,
-      target,
-      scenarios,
-      ...(versions ? { versions } : {}),
-      limits: { timeoutMs: flags.timeout, maxResponseBytes: flags.maxResponseBytes },
-      concurrency: flags.concurrency,
-      options: {
-        sessionSamples: flags.sessionSamples,
-        checkHost: flags.checkHost === true,
-        ...(flags.sessionTtl !== undefined ? { sessionTtlMs: flags.sessionTtl } : {}),
-      },
-      ...(flags.header.length ? { headers: Object.fromEntries(flags.header) } : {}),
-      ...(flags.stdio !== undefined
-        ? { stdio: { command: flags.stdio, ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}), ...(flags.env.length ? { env: Object.fromEntries(flags.env) } : {}) } }
-        : {}),
-      signal: interrupt.signal,
-      onDiscovered: (d, vs) => io.out(`${formatDiscovery(d, vs)}\n\n`),
-      // A revision the server does not negotiate was said once, in the discovery lines: its checks are not listed one by one.
-      onScenarioDone: (o) =>
-        o.checks.filter((c) => c.reason !== 'version-not-supported-by-server').forEach((c) => io.out(`${formatCheckLine(c, { color })}\n`)),
-    });
-    clearTimeout(runTimer);
-    if (baseline) {
-      const b = applyBaseline(baseline, results.checks);
-      const hit = new Set(b.expected);
-      results = {
-        ...results,
-        checks: results.checks.map((c) => (hit.has(`${c.id}@${c.protocolVersion}`) ? { ...c, baseline: 'expected' as const } : c)),
-        baseline: { file: flags.baseline!, expected: b.expected, stale: b.stale },
-      };
-    }
-    if (started) {
-      await started.stop();
-      results = {
-        ...results,
-        target: { ...results.target, stdout: started.stdout(), stderr: started.stderr(), exitCode: started.exitCode() ?? null },
-      };
-    }
-    results = { ...results, options: { ...results.options, strict: flags.strict === true } };
-    let paths: { json: string; junit: string; html: string };
-    try {
-      paths = await writeReports(results, flags.out, { strict: flags.strict === true });
-    } catch (e) {
-      io.err(`mcp-session-conformance: cannot write reports to ${flags.out}: ${(e as Error).message}\n`);
-      return 2;
-    }
-    io.out(`\n${formatSummary(results, { color })}\n`);
-    io.out(`reports: ${paths.json}, ${paths.junit}, ${paths.html}\n`);
-    if (results.interrupted) {
-      const timedOut = interrupt.signal.reason === 'run-timeout';
-      io.out(`run ${timedOut ? 'deadline reached' : 'interrupted'}: the reports hold the scenarios that finished\n`);
-      return timedOut ? 2 : 130;
-    }
-    if (results.baseline) {
-      io.out(`baseline ${results.baseline.file}: ${results.baseline.expected.length} expected verdicts, ${results.baseline.stale.length} stale entries\n`);
-      for (const e of results.baseline.stale) io.out(`  stale: ${e.check}${e.version ? `@${e.version}` : ''} no longer gives ${e.verdict}\n`);
-    }
-    const code = exitCodeFor(results);
-    const words = {
-      0: 'exit 0: no check failed, errored or was blocked',
-      1: 'exit 1: at least one check is fail, error or blocked',
-      3: 'exit 3: only stale baseline entries (remove them from the baseline)',
-    } as const;
-    io.out(`${words[code]}\n`);
-    return code;
+    results = await runPrepared(prepared);
+  } catch (e) {
+    return fatal(e);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await started?.stop();
   }
+  io.out(`\n${formatSummary(results, { color })}\n`);
+  if (reportPaths) io.out(`reports: ${reportPaths.json}, ${reportPaths.junit}, ${reportPaths.html}\n`);
+  if (results.interrupted) {
+    io.out(`run ${timedOut ? 'deadline reached' : 'interrupted'}: the reports hold the scenarios that finished\n`);
+    return timedOut ? 2 : 130;
+  }
+  if (results.baseline) {
+    io.out(`baseline ${results.baseline.file}: ${results.baseline.expected.length} expected verdicts, ${results.baseline.stale.length} stale entries\n`);
+    for (const e of results.baseline.stale) io.out(`  stale: ${e.check}${e.version ? `@${e.version}` : ''} no longer gives ${e.verdict}\n`);
+  }
+  const code = exitCodeFor(results);
+  const words = {
+    0: 'exit 0: no check failed, errored or was blocked',
+    1: 'exit 1: at least one check is fail, error or blocked',
+    3: 'exit 3: only stale baseline entries (remove them from the baseline)',
+  } as const;
+  io.out(`${words[code]}\n`);
+  return code;
 }
 
 
