@@ -3,7 +3,7 @@
  * Target text is neutralised (no raw control characters, hence no terminal
  * escape sequences from the target) and bounded in length.
  */
-import type { CheckResult, RunDiscovery, RunResults, Verdict } from '../harness/model/results.js';
+import type { CheckResult, EraDetection, RunDiscovery, RunResults, Verdict } from '../harness/model/results.js';
 import { LEVEL_ORDER, seconds, transportOf, VERDICT_ORDER, type TargetLike } from './common.js';
 
 /** Options of the console formatters. */
@@ -72,16 +72,29 @@ export function formatDiscovery(d: RunDiscovery, versions: readonly string[]): s
     const tag = r.support === 'supported' ? 'yes' : r.support === 'not-supported' ? 'no ' : '?  ';
     lines.push(`  ${tag} ${r.requested}  initialize answered with ${clean(r.observed)}${r.latencyMs !== undefined ? ` (${r.latencyMs} ms)` : ''}`);
   }
+  if (d.era) lines.push(formatEra(d.era));
   const why =
     d.versionsChosen === 'requested'
       ? 'as requested'
       : d.versionsChosen === 'newest-negotiated'
-        ? 'the newest revision the server negotiates; --protocol-version all judges every session-era revision'
-        : 'the default: the server negotiated no session-era revision';
+        ? `the newest revision the server negotiates${d.era?.statelessVersions.includes('2026-07-28') ? ', and 2026-07-28, which it serves statelessly' : ''}; --protocol-version all judges every revision`
+        : 'the default: the server negotiated no revision';
   lines.push(`Judging at ${versions.join(', ')} (${why})`);
   for (const v of d.notNegotiated)
     lines.push(`  ${v}: the server does not negotiate it, so its rules do not apply: every check at ${v} is not-applicable (version-not-supported-by-server), except version negotiation, which judges this very answer`);
   return lines.join('\n');
+}
+
+/**
+ * The era line: `Era: dual-era (session era: 2025-03-26, …; stateless:
+ * 2026-07-28 — server/discover answered with …)`, or for `unknown` the error
+ * that left it unknown. Target strings are cleaned. No trailing newline.
+ */
+export function formatEra(e: EraDetection): string {
+  const session = e.sessionVersions.length ? e.sessionVersions.join(', ') : 'none';
+  const stateless = e.statelessVersions.length ? e.statelessVersions.map(clean).join(', ') : 'none';
+  const head = `Era: ${e.era} (initialize negotiates: ${session}; server/discover lists: ${stateless})`;
+  return e.error ? `${head}\n  era unknown: ${clean(e.error)}` : `${head}\n  server/discover answered with ${clean(e.discover)}`;
 }
 
 /**

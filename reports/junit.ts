@@ -137,6 +137,13 @@ function addProperties(suite: Builder, results: RunResults, run: ScenarioRun, ch
   if (cwd !== undefined) add('target.cwd', cwd);
   for (const name of env ?? []) add('target.env', name); // names only: the model never holds the values
   add('suite.version', results.suiteVersion);
+  const era = results.discovery?.era;
+  if (era) {
+    add('target.era', era.era);
+    add('target.era.sessionVersions', era.sessionVersions.join(' '));
+    add('target.era.statelessVersions', era.statelessVersions.join(' '));
+    if (era.error !== undefined) add('target.era.error', era.error);
+  }
   for (const req of new Set(checks.flatMap((c) => c.requirements))) add('spec.req', req);
   for (const url of new Set(checks.map((c) => c.specUrl))) add('spec.url', url);
 }

@@ -11,11 +11,12 @@
  * version is one the server does not negotiate.
  */
 import type { Agent } from 'undici';
-import type { ExchangeRecord } from '../model/results.js';
+import type { EraDetection, ExchangeRecord } from '../model/results.js';
+import { classifyEra, readDiscoverAnswer, statelessSupport, type DiscoverAnswer } from './era.js';
 import { exchange, type Exchange, type ExchangeLimits } from '../transport/http.js';
 import { subjectOf } from '../transport/subject.js';
 import { buildRequest, redactExtraHeaders } from '../transport/request.js';
-import { SESSION_ERA_HTTP_VERSIONS } from '../model/versions.js';
+import { SESSION_ERA_HTTP_VERSIONS, STATELESS_SINCE } from '../model/versions.js';
 import { SUITE_CLIENT_INFO } from '../probes/params.js';
 import type { ScenarioTransport } from '../transport/transport.js';
 
@@ -59,8 +60,12 @@ export interface Discovery {
    * per session), `none` (none did: a stateless server, whose GET stream is the server's), `unknown`.
    */
   sessionIds: 'issued' | 'none' | 'unknown';
-  /** The initialize exchanges (and only them; the DELETEs that end their sessions are not kept). */
+  /** The initialize exchanges and the `server/discover` one (the DELETEs that end sessions are not kept). */
   exchanges: ExchangeRecord[];
+  /** The era: `server/discover` with 2026-07-28 request metadata, and the initializes above (MCP 2026-07-28 basic/versioning, V5-BC-001). */
+  era: EraDetection;
+  /** Whether 2026-07-28 is served, on the stateless path (`server/discover`). */
+  stateless: RevisionSupport;
 }
 
 /** Inputs of discovery. */
@@ -155,14 +160,44 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
     const req = buildRequest({ method: 'DELETE', preset: 'none', headers }, opts.url, {}, () => ++id, opts.headers);
     await exchange(opts.agent, req, { kind: 'response' }, { ...opts.limits, timeoutMs: Math.min(opts.limits.timeoutMs, 2_000) }, -1, 'discovery', opts.signal);
   }
+  // Era detection (V5-BC-001): server/discover in the 2026-07-28 form, outside any session (stdio: a process of its
+  // own). Not asked of a target that answered no initialize at all: it would only wait out one more deadline.
+  const notAnswering = brokenInARow >= BROKEN_LIMIT && revisions.every((r) => r.support === 'unknown');
+  let discoverAnswer: DiscoverAnswer | undefined;
+  if (!notAnswering && !opts.signal?.aborted) {
+    const vars = { protocolVersion: STATELESS_SINCE };
+    let ex: Exchange;
+    let awaitId: string | number | null | undefined;
+    if (opts.transport) {
+      ({ ex, awaitId } = await opts.transport.message({ method: 'server/discover', form: 'stateless', session: 'none' }, { stepId: 'discovery', vars, nextId: () => ++id }));
+      ex.record.seq = exchanges.length;
+    } else {
+      const req = buildRequest({ preset: 'stateless', jsonrpc: { method: 'server/discover' } }, opts.url, vars, () => ++id, opts.headers);
+      awaitId = req.awaitId;
+      ex = await exchange(opts.agent, req, { kind: 'response', awaitId }, opts.limits, exchanges.length, 'discovery', opts.signal);
+      redactExtraHeaders(ex.record.request.headers, opts.headers);
+    }
+    exchanges.push(ex.record);
+    discoverAnswer = readDiscoverAnswer(ex.record, subjectOf(ex, awaitId));
+    if (!serverInfo && discoverAnswer.serverInfo) serverInfo = discoverAnswer.serverInfo;
+  }
   await opts.transport?.close({});
+  const negotiated = revisions.filter((r) => r.support === 'supported').map((r) => r.requested).sort();
+  const firstError = exchanges[0]?.error;
+  const era = classifyEra(
+    discoverAnswer,
+    negotiated,
+    notAnswering ? `initialize got no answer (${firstError ? `${firstError.kind}: ${firstError.message}` : 'none'}), so server/discover was not asked` : undefined,
+  );
   const answered = exchanges.filter((r) => r.response && r.response.status >= 200 && r.response.status < 300 && !r.error);
   const issued = answered.filter((r) => r.response!.headers['mcp-session-id'] !== undefined).length;
   const sessionIds = answered.length === 0 ? 'unknown' : issued === answered.length ? 'issued' : issued === 0 ? 'none' : 'unknown';
   const latencies = revisions.flatMap((r) => (r.latencyMs !== undefined ? [r.latencyMs] : [])).sort((a, b) => a - b);
   return {
     revisions,
-    negotiated: revisions.filter((r) => r.support === 'supported').map((r) => r.requested).sort(),
+    negotiated,
+    era,
+    stateless: statelessSupport(era),
     ...(latencies.length ? { initializeLatencyMs: latencies[Math.floor(latencies.length / 2)]! } : {}),
     ...(serverInfo ? { serverInfo } : {}),
     sessionIds,
@@ -170,8 +205,13 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
   };
 }
 
-/** The support entry of `version`, or an `unknown` one when discovery did not ask (e.g. 2024-11-05, stdio only). */
-export function supportOf(d: Discovery, version: string): RevisionSupport {
+/**
+ * The support entry of `version`: from `initialize` for a session-era
+ * revision, from `server/discover` for 2026-07-28 and later, or an `unknown`
+ * one when discovery did not ask (e.g. 2024-11-05, stdio only).
+ */
+export function supportOf(d: Pick<Discovery, 'revisions'> & Partial<Pick<Discovery, 'era'>>, version: string): RevisionSupport {
+  if (version >= STATELESS_SINCE) return d.era ? statelessSupport(d.era, version) : { requested: version, support: 'unknown', observed: 'not asked' };
   return d.revisions.find((r) => r.requested === version) ?? { requested: version, support: 'unknown', observed: 'not asked' };
 }
 
@@ -180,5 +220,6 @@ export function supportOf(d: Discovery, version: string): RevisionSupport {
  * observed text of its `not-applicable` checks and in every report.
  */
 export function unsupportedSentence(r: RevisionSupport): string {
+  if (r.requested >= STATELESS_SINCE) return `${r.observed}: the server does not serve ${r.requested}, so its rules do not apply`;
   return `initialize at ${r.requested} was answered with ${r.observed}: the server does not negotiate ${r.requested}, so its rules do not apply`;
 }

@@ -28,7 +28,8 @@ export interface SuiteRunOptions {
   scenarios: Scenario[];
   /**
    * Protocol versions to run, oldest first. Absent: the newest session-era
-   * revision the server negotiates (discovery), else 2025-11-25.
+   * revision the server negotiates (discovery) and 2026-07-28 when the
+   * server serves it (era detection), else 2025-11-25.
    */
   versions?: string[];
   limits: ExchangeLimits;
@@ -83,15 +84,18 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(stdio ? { transport: stdioTransport({ ...stdio, limits: opts.limits, ...(opts.signal ? { signal: opts.signal } : {}) }) } : {}),
     });
-    if (!opts.versions) versions = [d.negotiated.at(-1) ?? DEFAULT_VERSION];
+    // Default: the newest session-era revision the server negotiates, and 2026-07-28 when it serves that too.
+    const served = [...d.negotiated.slice(-1), ...(d.stateless.support === 'supported' ? [d.stateless.requested] : [])];
+    if (!opts.versions) versions = served.length ? served : [DEFAULT_VERSION];
     discovery = {
       revisions: d.revisions,
       negotiated: d.negotiated,
       ...(d.initializeLatencyMs !== undefined ? { initializeLatencyMs: d.initializeLatencyMs } : {}),
       notNegotiated: versions.filter((v) => supportOf(d, v).support === 'not-supported'),
-      versionsChosen: opts.versions ? 'requested' : d.negotiated.length ? 'newest-negotiated' : 'default',
+      versionsChosen: opts.versions ? 'requested' : served.length ? 'newest-negotiated' : 'default',
       sessionIds: d.sessionIds,
       exchanges: d.exchanges,
+      era: d.era,
     };
     opts.onDiscovered?.(discovery, versions);
     if (d.serverInfo && !opts.target.serverInfo) opts.target = { ...opts.target, serverInfo: d.serverInfo };

@@ -131,9 +131,11 @@ export interface HttpRequestSpec {
    * Which standard headers the harness adds before `headers` apply:
    * `session` (default) = Content-Type/Accept + captured `Mcp-Session-Id` +
    * `MCP-Protocol-Version` from 2025-06-18 once negotiated; `bare` =
-   * Content-Type/Accept only; `none` = nothing.
+   * Content-Type/Accept only; `none` = nothing; `stateless` = the 2026-07-28
+   * form: Content-Type/Accept + `MCP-Protocol-Version` + `Mcp-Method` (+
+   * `Mcp-Name`), and the per-request `_meta` in the JSON-RPC params.
    */
-  preset?: 'session' | 'bare' | 'none';
+  preset?: 'session' | 'bare' | 'none' | 'stateless';
   /** Extra headers, names sent as written; `null` removes a preset header (case-insensitively). */
   headers?: Record<string, string | null>;
   /** A JSON-RPC message built by the harness (id auto-assigned unless given). */
@@ -154,7 +156,16 @@ export interface JsonRpcSpec {
   id?: string | number | null;
   /** True: a notification (no id, no answer awaited). */
   notification?: boolean;
+  /** With preset `stateless`: overrides of the per-request `_meta` ({@link MetaSpec}). */
+  meta?: MetaSpec;
 }
+
+/**
+ * Overrides of the stateless-era per-request `_meta` (MCP 2026-07-28
+ * basic/index#meta), by short name — `protocolVersion`, `clientCapabilities`,
+ * `clientInfo` — or full key; `null` leaves one out. `none`: no `_meta`.
+ */
+export type MetaSpec = Record<string, unknown> | 'none';
 
 /**
  * A transport-neutral message (a `send` step): a JSON-RPC request or
@@ -181,6 +192,15 @@ export interface SendSpec {
    * `current` for everything else.
    */
   session?: 'none' | 'current';
+  /**
+   * The message's form: `session-era` (as written) or `stateless` (MCP
+   * 2026-07-28: the per-request `_meta`, and over Streamable HTTP the
+   * request-metadata headers, no session headers). Default: `stateless` when
+   * the version under test is 2026-07-28 or later, else `session-era`.
+   */
+  form?: 'session-era' | 'stateless';
+  /** In the stateless form: overrides of the per-request `_meta`. */
+  meta?: MetaSpec;
 }
 
 /** A step after macro expansion. At most one of `http`, `probe`, `wait`; with none, it judges the previous observation. */

@@ -9,6 +9,12 @@ export const SESSION_ERA_HTTP_VERSIONS = ['2025-03-26', '2025-06-18', '2025-11-2
 /** Every revision the suite can name, oldest first (2026-07-28 removed sessions). */
 export const KNOWN_VERSIONS = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'] as const;
 
+/** The first stateless-era revision: no initialize, no sessions, per-request `_meta` (MCP 2026-07-28). */
+export const STATELESS_SINCE = '2026-07-28';
+
+/** Every revision judged over Streamable HTTP, oldest first: the session era and the stateless era. */
+export const HTTP_VERSIONS = [...SESSION_ERA_HTTP_VERSIONS, STATELESS_SINCE] as const;
+
 /** Protocol version used when the user names none. */
 export const DEFAULT_VERSION = '2025-11-25';
 
@@ -37,15 +43,16 @@ export function inRange(v: string, range: VersionRange | undefined): boolean {
 }
 
 /**
- * Expands the `--protocol-version` values: `all` means every session-era HTTP
- * revision; duplicates are dropped; order is oldest first.
+ * Expands the `--protocol-version` values: `all` means every revision judged
+ * over Streamable HTTP (the session era and 2026-07-28); duplicates are
+ * dropped; order is oldest first.
  * @throws Error naming the bad value when one is not a known revision.
  */
 export function resolveVersions(values: string[]): string[] {
   const out = new Set<string>();
   for (const v of values.length ? values : [DEFAULT_VERSION]) {
     if (v === 'all') {
-      SESSION_ERA_HTTP_VERSIONS.forEach((x) => out.add(x));
+      HTTP_VERSIONS.forEach((x) => out.add(x));
     } else if ((KNOWN_VERSIONS as readonly string[]).includes(v)) {
       out.add(v);
     } else {

@@ -10,6 +10,7 @@
 import type { HttpRequestSpec } from '../model/scenario.js';
 import { interpolate } from '../model/interpolate.js';
 import { VERSION_HEADER_SINCE } from '../model/versions.js';
+import { statelessHeaders, withStatelessMeta } from './stateless.js';
 
 /** What a `--header` value is replaced with in transcripts. */
 export const REDACTED = '(redacted: --header)';
@@ -29,8 +30,9 @@ function setHeader(h: Record<string, string>, name: string, value: string | null
 
 
 /**
- * Builds the request of an `http` step (or a probe's request): presets, then
- * the run's extra headers (`--header`, on every request whatever the preset),
+ * Builds the request of an `http` step (or a probe's request): presets (the
+ * `stateless` preset also puts the per-request `_meta` into the JSON-RPC
+ * params, at `vars.protocolVersion`), then the run's extra headers (`--header`, on every request whatever the preset),
  * then the step's headers, then the body.
  * @param extraHeaders headers added to every request (names as given)
  * @returns the request and the JSON-RPC id to wait for (undefined for notifications and raw bodies)
@@ -59,6 +61,17 @@ export function buildRequest(
     const nv = vars.negotiatedVersion;
     if (typeof nv === 'string' && nv >= VERSION_HEADER_SINCE) headers['MCP-Protocol-Version'] = nv;
   }
+  // The stateless form (2026-07-28): the per-request _meta in the params, and the request-metadata headers mirroring them.
+  const stateless = preset === 'stateless' && spec.jsonrpc !== undefined;
+  const version = typeof vars.protocolVersion === 'string' ? vars.protocolVersion : '';
+  const params = spec.jsonrpc
+    ? stateless
+      ? withStatelessMeta(interpolate(spec.jsonrpc.params, vars), version, spec.jsonrpc.meta === undefined ? undefined : interpolate(spec.jsonrpc.meta, vars))
+      : spec.jsonrpc.params !== undefined
+        ? interpolate(spec.jsonrpc.params, vars)
+        : undefined
+    : undefined;
+  if (stateless) Object.assign(headers, statelessHeaders(spec.jsonrpc!.method, params, version));
   for (const [k, v] of Object.entries(extraHeaders)) setHeader(headers, k, v);
   for (const [k, v] of Object.entries(interpolate(spec.headers ?? {}, vars))) setHeader(headers, k, v === null ? null : String(v));
   let body: string | undefined;
@@ -71,7 +84,7 @@ export function buildRequest(
       msg.id = awaitId;
     }
     msg.method = j.method;
-    if (j.params !== undefined) msg.params = interpolate(j.params, vars);
+    if (params !== undefined) msg.params = params;
     body = JSON.stringify(msg);
   } else if (spec.json !== undefined) {
     body = JSON.stringify(interpolate(spec.json, vars));

@@ -17,6 +17,7 @@ import type { SendSpec } from '../model/scenario.js';
 import { interpolate } from '../model/interpolate.js';
 import type { Exchange, ExchangeLimits } from './http.js';
 import { StdioProcess, type ReadLine, type StdioCommand } from './stdio-process.js';
+import { isStatelessMessage, withStatelessMeta } from './stateless.js';
 import type { ScenarioTransport, SendContext, Sent } from './transport.js';
 
 /** Grace (ms) a process gets to exit after its stdin is closed when a scenario run ends, before SIGTERM. */
@@ -75,7 +76,12 @@ export function lineOf(
     out.id = awaitId;
   }
   out.method = msg.method;
-  if (msg.params !== undefined) out.params = interpolate(msg.params, vars);
+  const params = msg.params !== undefined ? interpolate(msg.params, vars) : undefined;
+  // The stateless form (2026-07-28): the per-request _meta goes into the params (stdio has no headers).
+  if (isStatelessMessage(msg, vars)) {
+    const version = typeof vars.protocolVersion === 'string' ? vars.protocolVersion : '';
+    out.params = withStatelessMeta(params, version, msg.meta === undefined ? undefined : interpolate(msg.meta, vars));
+  } else if (params !== undefined) out.params = params;
   return { text: JSON.stringify(out), ...(awaitId !== undefined ? { awaitId } : {}) };
 }
 

@@ -16,6 +16,7 @@ import { exchange, type Exchange, type ExchangeLimits, type ExchangeWatch, type 
 import { buildRequest, redactExtraHeaders } from './request.js';
 import { VERSION_HEADER_SINCE } from '../model/versions.js';
 import { sleep } from '../util/sleep.js';
+import { isStatelessMessage } from './stateless.js';
 import type { ScenarioTransport, SendContext, Sent } from './transport.js';
 
 /** Waits (ms) before sending a GET again that got 409 while its scenario holds the GET stream (about 1.5 s in all). */
@@ -111,7 +112,7 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
     kind: 'streamable-http',
     http,
     // A message goes out as a POST with the session presets; outside a session (an initialize, by default) without them.
-    message: (msg: SendSpec, c) => http(postOf(msg, c.windowMs), c),
+    message: (msg: SendSpec, c) => http(postOf(msg, c.windowMs, c.vars.protocolVersion), c),
     async close(vars) {
       if (o.signal?.aborted) return;
       const open = sessions.unended();
@@ -148,12 +149,16 @@ function hiding409(watch: ExchangeWatch | undefined): ExchangeWatch | undefined 
 /**
  * The POST that carries a transport-neutral message: the harness-built
  * JSON-RPC message, the JSON value or the raw text as its body; session
- * headers unless it goes outside any session (`SendSpec.session`).
+ * headers unless it goes outside any session (`SendSpec.session`); in the
+ * stateless form (`SendSpec.form`, by default at 2026-07-28 and later:
+ * `version`) the 2026-07-28 headers and `_meta` instead (preset `stateless`).
  */
-export function postOf(msg: SendSpec, windowMs?: number): HttpRequestSpec {
-  const { json, raw, session, ...rpc } = msg;
+export function postOf(msg: SendSpec, windowMs?: number, version?: unknown): HttpRequestSpec {
+  const { json, raw, session, form, meta, ...rpc } = msg;
+  const stateless = isStatelessMessage({ ...(form ? { form } : {}) }, { protocolVersion: version });
   const outside = (session ?? (msg.method === 'initialize' ? 'none' : 'current')) === 'none';
   const body: HttpRequestSpec =
-    raw !== undefined ? { body: raw } : 'json' in msg ? { json } : { jsonrpc: { ...rpc, method: rpc.method! } };
-  return { ...body, ...(outside ? { preset: 'bare' as const } : {}), ...(windowMs !== undefined ? { windowMs } : {}) };
+    raw !== undefined ? { body: raw } : 'json' in msg ? { json } : { jsonrpc: { ...rpc, method: rpc.method!, ...(meta !== undefined ? { meta } : {}) } };
+  const preset = stateless ? ('stateless' as const) : outside ? ('bare' as const) : undefined;
+  return { ...body, ...(preset ? { preset } : {}), ...(windowMs !== undefined ? { windowMs } : {}) };
 }
