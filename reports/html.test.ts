@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { escapeHtml, renderHtml } from './html.js';
+import type { RunResults } from '../harness/model/results.js';
+import { resultStatements } from '../harness/model/statement.js';
+import { areaOf, escapeHtml, renderHtml } from './html.js';
 import { HOSTILE, makeSampleResults, makeStdioSampleResults, STDIO_COMMAND } from './sample-results.js';
 
 const results = makeSampleResults();
@@ -8,6 +11,39 @@ const html = renderHtml(results);
 /** Decodes the five entities escapeHtml produces. */
 function unescape(s: string): string {
   return s.replace(/&(lt|gt|quot|#39|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e] ?? '');
+}
+
+/** The one inline script of a page (its text), or undefined. */
+function scriptOf(page: string): string | undefined {
+  return page.match(/<script>([\s\S]*?)<\/script>/)?.[1];
+}
+
+/** `'sha256-<base64>'` of `text`. */
+function hashSource(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** Section IDs in page order. */
+function sectionIds(page: string): string[] {
+  return [...page.matchAll(/<section id="([^"]*)" class="check/g)].map((m) => unescape(m[1]!));
+}
+
+/** What every page must be, whatever the results: one script (the module's own), pinned with the style sheet by the CSP; no target markup reaches it. */
+function expectInert(page: string, results: RunResults): void {
+  expect(page.match(/<script/gi)).toHaveLength(1);
+  expect(page).toMatch(/<script>[\s\S]*?<\/script>\n<\/body>/);
+  expect(scriptOf(page)).toBe(scriptOf(renderHtml(makeSampleResults()))); // a constant: no results data in it
+  expect(page).not.toMatch(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/);
+  // Inside tags (every < of target text is escaped, so each < opens the renderer's own markup): no event handler, no src.
+  expect(page).not.toMatch(/<[^>]*\son\w+=/i);
+  expect(page).not.toMatch(/<[^>]*\ssrc=|<link\b|<img\b|<iframe\b|<object\b|<embed\b|<form\b|@import|url\(/i);
+  const style = page.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? '';
+  expect(page.match(/<style/g)).toHaveLength(1);
+  const csp = page.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)?.[1];
+  expect(csp).toBe(`default-src 'none'; style-src ${hashSource(style)}; script-src ${hashSource(scriptOf(page)!)}; base-uri 'none'; form-action 'none'`);
+  // Filter vocabularies are closed: verdicts, levels, and areas of the shape [a-z][a-z0-9-]*.
+  for (const [, name, value] of page.matchAll(/data-(verdict|level|area|filter)="([^"]*)"/g)) expect(value).toMatch(/^[A-Za-z][A-Za-z0-9 -]*$/);
+  for (const c of results.checks) expect(areaOf(c.id)).toMatch(/^[a-z][a-z0-9-]*$/);
 }
 
 describe('escapeHtml', () => {
@@ -25,19 +61,13 @@ describe('renderHtml', () => {
     expect(html.match(/<html\b/g)).toHaveLength(1);
   });
 
-  it('contains no script and no unescaped target markup', () => {
-    expect(html).not.toMatch(/<script/i);
+  it('contains only its own pinned script and no unescaped target markup', () => {
+    expectInert(html, results);
     expect(html).toContain(escapeHtml(HOSTILE));
     expect(html).not.toContain(HOSTILE);
-    expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/);
-    expect(html).not.toMatch(/\son\w+=/i); // no event-handler attributes
   });
 
   it('loads no external resources', () => {
-    expect(html).not.toMatch(/\ssrc=/i);
-    expect(html).not.toMatch(/<link\b/i);
-    expect(html).not.toMatch(/@import|url\(/i);
-    expect(html).toContain(`Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"`);
     // Every href is a local anchor or one of the checks' spec URLs.
     const specUrls = new Set(results.checks.map((c) => c.specUrl));
     for (const [, href] of html.matchAll(/href="([^"]*)"/g)) {
@@ -46,11 +76,92 @@ describe('renderHtml', () => {
     }
   });
 
-  it('has one section per check result with its ID and version as anchor', () => {
-    const ids = [...html.matchAll(/<section id="([^"]*)"/g)].map((m) => unescape(m[1]!));
-    expect(ids).toEqual(results.checks.map((c) => `${c.id}@${c.protocolVersion}`));
+  it('has one section per check result with its ID and version as anchor, failures and warnings first', () => {
+    const ids = sectionIds(html);
+    expect([...ids].sort()).toEqual(results.checks.map((c) => `${c.id}@${c.protocolVersion}`).sort());
     expect(new Set(ids).size).toBe(16);
     for (const [, href] of html.matchAll(/href="#([^"]*)"/g)) expect(ids).toContain(unescape(href!));
+    const verdicts = ids.map((id) => results.checks.find((c) => `${c.id}@${c.protocolVersion}` === id)!.verdict);
+    expect(verdicts).toEqual(['fail', 'error', 'blocked', 'warn', 'skipped', 'info', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'not-applicable', 'not-applicable', 'not-applicable']);
+    // The five that need attention sit under their heading, before the matrix; the rest after it.
+    const attention = html.slice(html.indexOf('<h2 id="attention">'), html.indexOf('<h2 id="matrix">'));
+    expect(sectionIds(attention)).toEqual(ids.slice(0, 5));
+    expect(sectionIds(html.slice(html.indexOf('<h2 id="other-checks">')))).toEqual(ids.slice(5));
+    // Within a verdict, the results' order stays.
+    expect(ids.slice(6, 9)).toEqual(['session-id/assigned-on-initialize@2025-06-18', 'session-id/not-echoed-in-url@2025-06-18', 'session-id/assigned-on-initialize@2025-11-25']);
+  });
+
+  it('says when nothing needs attention', () => {
+    const r = makeSampleResults();
+    r.checks = r.checks.filter((c) => ['pass', 'info', 'not-applicable'].includes(c.verdict));
+    const page = renderHtml(r);
+    expect(page).toContain('<p class="none-left">None: no check is fail, error, blocked, warn or skipped.</p>');
+    expect(page).toContain('<strong>Conformant at MUST level for 2025-06-18</strong>');
+  });
+
+  it('opens on the result statement per version, from the one statement function', () => {
+    const items = [...html.matchAll(/<li class="statement st-([a-z-]+)" data-kind="([a-z-]+)" data-version="([^"]*)"><strong>([^<]*)<\/strong>/g)];
+    expect(items.map((m) => [m[2], m[3], unescape(m[4]!)])).toEqual(resultStatements(results).map((s) => [s.kind, s.version, s.text]));
+    expect(items.map((m) => m[4])).toEqual(['1 MUST failure for 2025-06-18; 1 SHOULD warning', 'Inconclusive for 2025-11-25: 1 MUST check not decided (error, blocked or skipped)']);
+    expect(html.indexOf('class="statements"')).toBeLessThan(html.indexOf('<dl class="meta">'));
+    expect(html).toContain('1 MUST checks passed, 1 failed, 0 not decided; 1 SHOULD warnings');
+  });
+
+  it('names the results.json by its hash, the date, suite version and the era with the versions of each path', () => {
+    expect(html).toContain('<dt>SHA-256 of results.json</dt><dd>(not computed)</dd>');
+    expect(renderHtml(results, { resultsSha256: 'ab'.repeat(32) })).toContain(`<dt>SHA-256 of results.json</dt><dd>${'ab'.repeat(32)}</dd>`);
+    expect(html).toContain('<dt>Date</dt><dd>2025-11-30T10:00:00.000Z</dd>');
+    expect(html).toContain('<dt>Suite version</dt><dd>0.1.0</dd>');
+    expect(html).not.toContain('<dt>Era</dt>'); // results from before era detection
+    const r = makeSampleResults();
+    r.discovery = {
+      revisions: [],
+      negotiated: ['2025-06-18', '2025-11-25'],
+      notNegotiated: [],
+      sessionIds: 'issued',
+      versionsChosen: 'requested',
+      exchanges: [],
+      era: { era: 'dual-era', sessionVersions: ['2025-06-18', '2025-11-25'], statelessVersions: ['2026-07-28', `<img src=x onerror=alert(1)>`], discover: 'DiscoverResult' },
+    };
+    const page = renderHtml(r);
+    expect(page).toContain(
+      `<dt>Era</dt><dd>dual-era (initialize negotiates 2025-06-18, 2025-11-25; server/discover lists 2026-07-28, ${escapeHtml('<img src=x onerror=alert(1)>')})</dd>`,
+    );
+    expectInert(page, r);
+    r.discovery.era = { era: 'unknown', sessionVersions: [], statelessVersions: [], discover: 'timeout after 5000 ms', error: 'server/discover timed out' };
+    expect(renderHtml(r)).toContain('<dt>Era</dt><dd>unknown (initialize negotiates no session-era revision; server/discover answered timeout after 5000 ms); server/discover timed out</dd>');
+  });
+
+  it('has filters by verdict, level and area over data attributes of closed vocabularies, hidden until the script runs', () => {
+    const nav = html.match(/<nav id="filters" hidden[\s\S]*?<\/nav>/)?.[0] ?? '';
+    const values = (name: string) => [...nav.matchAll(new RegExp(`data-filter="${name}" value="([^"]*)" checked`, 'g'))].map((m) => m[1]);
+    expect(values('verdict')).toEqual(['pass', 'fail', 'warn', 'info', 'not-applicable', 'skipped', 'blocked', 'error']);
+    expect(values('level')).toEqual(['MUST', 'MUST NOT', 'SHOULD', 'MAY', 'INFO']);
+    expect(values('area')).toEqual(['session-delete', 'session-id']);
+    expect(nav).toContain('<span id="shown-count">16</span> of 16 checks shown');
+    expect(html).toContain('<section id="session-id/visible-ascii@2025-06-18" class="check v-fail" data-verdict="fail" data-level="MUST" data-area="session-id">');
+    // Print hides the filters and opens every details.
+    expect(html).toMatch(/@media print\{[\s\S]*#filters\{display:none!important\}[\s\S]*details::details-content\{content-visibility:visible;display:block\}/);
+  });
+
+  it('takes the area from the first segment of a check ID, and a closed word for anything else', () => {
+    expect(areaOf('lifecycle.initialize.ordering/ping-before-initialize-refused')).toBe('lifecycle');
+    expect(areaOf('http.session.delete-terminates/x')).toBe('http');
+    expect(areaOf('session-id/visible-ascii')).toBe('session-id');
+    expect(areaOf('<img src=x>.a/b')).toBe('other');
+    expect(areaOf('"onmouseover=alert(1)//')).toBe('other');
+    expect(areaOf('Upper.case/x')).toBe('other');
+  });
+
+  it('shows a transcript slice once per scenario run and links to it from a check with the same slice', () => {
+    // At 2025-06-18, session-delete's three checks all cite exchange 1: the first shown holds it, the other two link to it.
+    const sec = (id: string) => html.match(new RegExp(`<section id="${id.replace(/[./]/g, '\\$&')}"[\\s\\S]*?</section>`))?.[0] ?? '';
+    const holders = ['delete-accepted', 'request-after-delete-404', 'reinitialize-after-delete'].map((s) => sec(`session-delete/${s}@2025-06-18`));
+    expect(holders[0]).toMatch(/<details><summary>Transcript \(1 exchange\)<\/summary><pre>001 TX DELETE/);
+    for (const h of holders.slice(1)) {
+      expect(h).toContain('<p class="same">Transcript: the same 1 exchange as <a href="#session-delete/delete-accepted@2025-06-18">session-delete/delete-accepted@2025-06-18</a></p>');
+      expect(h).not.toContain('<details>');
+    }
   });
 
   it('shows header facts, verdict counts and the requirement matrix', () => {
@@ -62,12 +173,16 @@ describe('renderHtml', () => {
     expect(html).toContain(`<dd>${escapeHtml(`evil\uFFFD${HOSTILE} 1.0.0"'&`)}</dd>`);
     expect(html).toContain('<dd>2025-06-18, 2025-11-25</dd>');
     expect(html).toContain('<dd>6.543 s</dd>');
-    expect(html).toContain('<span class="badge v-pass">pass</span> 7');
-    expect(html).toContain('<span class="badge v-error">error</span> 1');
+    expect(html).toContain('<span class="badge v-pass">pass</span> <span data-count="pass">7</span>');
+    expect(html).toContain('<span class="badge v-error">error</span> <span data-count="error">1</span>');
     // HTTP-SESS-008 is cited by delete-accepted and request-after-delete-404: worst is n/a at 06-18, error at 11-25.
     const row = html.match(/<tr><th scope="row">HTTP-SESS-008<\/th>(.*?)<\/tr>/s)?.[1] ?? '';
-    expect(row).toMatch(/^<td><a class="badge v-not-applicable" href="#session-delete\/delete-accepted@2025-06-18"/);
-    expect(row).toMatch(/<td><a class="badge v-error" href="#session-delete\/delete-accepted@2025-11-25"[^>]*>error<\/a><\/td>$/);
+    // The checks citing it, by title, each linking to its worst verdict's section; then the worst verdict per version.
+    expect(row).toMatch(
+      /^<td class="req-checks"><a href="#session-delete\/delete-accepted@2025-11-25">DELETE with the session ID terminates the session<\/a><br><a href="#session-delete\/request-after-delete-404@2025-11-25">Requests with a terminated session ID get 404<\/a><\/td>/,
+    );
+    expect(row).toMatch(/<td><a class="badge v-not-applicable" href="#session-delete\/delete-accepted@2025-06-18">not-applicable<\/a><\/td>/);
+    expect(row).toMatch(/<td><a class="badge v-error" href="#session-delete\/delete-accepted@2025-11-25">error<\/a><\/td>$/);
     const rows = [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
     expect(rows).toEqual(['HTTP-SESS-001', 'HTTP-SESS-002', 'HTTP-SESS-003', 'HTTP-SESS-004', 'HTTP-SESS-005', 'HTTP-SESS-006', 'HTTP-SESS-007', 'HTTP-SESS-008', 'HTTP-SSE-010']);
   });
@@ -123,11 +238,8 @@ describe('renderHtml of a stdio run', () => {
   });
 
   it('stays self-contained and inert with hostile stdout and stderr', () => {
-    expect(page).not.toMatch(/<script/i);
+    expectInert(page, stdio);
     expect(page).not.toContain(HOSTILE);
-    expect(page).not.toMatch(/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/);
-    expect(page).not.toMatch(/\son\w+=/i);
-    expect(page).not.toMatch(/\ssrc=|<link\b|url\(/i);
   });
 
   it('renders stdin lines and stdout lines with their times and marks in the transcript', () => {
@@ -153,8 +265,7 @@ describe('renderHtml of a stdio run', () => {
   });
 
   it('lists the three stdio scenario runs and every check', () => {
-    const ids = [...page.matchAll(/<section id="([^"]*)"/g)].map((m) => m[1]);
-    expect(ids).toEqual(stdio.checks.map((c) => `${c.id}@${c.protocolVersion}`));
+    expect(sectionIds(page).sort()).toEqual(stdio.checks.map((c) => `${c.id}@${c.protocolVersion}`).sort());
     expect(page).toContain('<td><code>transports.stdio.shutdown@2025-11-25</code></td>');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,10 @@ describe('writeReports', () => {
       expect(fs.readdirSync(dir)).toEqual(['nested']);
       expect(JSON.parse(fs.readFileSync(paths.json, 'utf8'))).toEqual(results);
       expect(fs.readFileSync(paths.junit, 'utf8')).toBe(renderJUnit(results));
-      expect(fs.readFileSync(paths.html, 'utf8')).toBe(renderHtml(results));
+      // The HTML names the results.json beside it by the SHA-256 of its exact bytes.
+      const sha = createHash('sha256').update(fs.readFileSync(paths.json)).digest('hex');
+      expect(fs.readFileSync(paths.html, 'utf8')).toBe(renderHtml(results, { resultsSha256: sha }));
+      expect(fs.readFileSync(paths.html, 'utf8')).toContain(`<dt>SHA-256 of results.json</dt><dd>${sha}</dd>`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
  * Writes the three report files of a run. Console output lives in
  * `console.ts`; the renderers are re-exported for callers that want strings.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResults } from '../harness/model/results.js';
@@ -11,7 +11,7 @@ import { renderJson } from './json.js';
 import { renderJUnit } from './junit.js';
 
 export { formatCheckLine, formatRunStart, formatSummary, formatTransport } from './console.js';
-export { escapeHtml, renderHtml } from './html.js';
+export { escapeHtml, renderHtml, type HtmlOptions } from './html.js';
 export { renderJson } from './json.js';
 export { renderJUnit, xmlSafe } from './junit.js';
 export { renderTranscript, transcriptBlocks } from './transcript.js';
@@ -32,7 +32,8 @@ export interface ReportPaths {
 /**
  * Renders `results` and writes exactly `results.json`, `junit.xml` and
  * `report.html` into `outDir` (created recursively if missing), replacing
- * existing files. All three are rendered before anything is written; each
+ * existing files; the HTML carries the SHA-256 (hex) of the `results.json`
+ * text written with it. All three are rendered before anything is written; each
  * file is written to a temporary name in `outDir` and renamed into place, so
  * a reader never sees a partial file. Returns the three paths.
  *
@@ -45,10 +46,12 @@ export async function writeReports(
   outDir: string,
   opts: WriteReportsOptions = {},
 ): Promise<ReportPaths> {
+  const json = renderJson(results);
   const files = {
-    json: ['results.json', renderJson(results)],
+    json: ['results.json', json],
     junit: ['junit.xml', renderJUnit(results, { strict: opts.strict ?? false })],
-    html: ['report.html', renderHtml(results)],
+    // The HTML names the results.json it belongs to by the SHA-256 of its exact text.
+    html: ['report.html', renderHtml(results, { resultsSha256: createHash('sha256').update(json, 'utf8').digest('hex') })],
   } as const;
   await mkdir(outDir, { recursive: true });
   const paths = {} as ReportPaths;
