@@ -37,12 +37,26 @@ describe('published package', () => {
 
   it('holds the CLI, the reference servers (HTTP and stdio) and everything they import, and the bundled suites and schemas', () => {
     const needed = new Set(
-      ['dist/harness/cli.js', 'dist/fixtures/reference-server.js', 'dist/fixtures/stdio-reference-server.js'].flatMap((f) => [...localImports(join(PACKAGE_ROOT, f))]),
+      ['dist/harness/cli.js', 'dist/harness/api.js', 'dist/harness/vitest.js', 'dist/fixtures/reference-server.js', 'dist/fixtures/stdio-reference-server.js'].flatMap((f) => [
+        ...localImports(join(PACKAGE_ROOT, f)),
+      ]),
     );
     expect(needed.size).toBeGreaterThan(30);
     expect([...needed].filter((f) => !files.has(f))).toEqual([]);
     expect(files.has('suites/_catalog/requirements.yaml')).toBe(true);
     expect(files.has('schemas/scenario.schema.json')).toBe(true);
+  });
+
+  it('holds every entry point package.json names (bin, main, types, each exports target)', () => {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      main: string;
+      types: string;
+      exports: Record<string, string | Record<string, string>>;
+    };
+    const targets = [...Object.values(pkg.bin), pkg.main, pkg.types, ...Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))];
+    expect(targets.length).toBeGreaterThan(7);
+    expect(targets.map((t) => t.replace(/^\.\//, '')).filter((t) => !files.has(t))).toEqual([]);
   });
 
   it('leaves out test files and test helpers', () => {
