@@ -77,7 +77,10 @@ export function formatDiscovery(d: RunDiscovery, versions: readonly string[]): s
     d.versionsChosen === 'requested'
       ? 'as requested'
       : d.versionsChosen === 'newest-negotiated'
-        ? `the newest revision the server negotiates${d.era?.statelessVersions.includes('2026-07-28') ? ', and 2026-07-28, which it serves statelessly' : ''}; --protocol-version all judges every revision`
+        ? `${[
+            ...(d.negotiated.length ? ['the newest revision the server negotiates through initialize'] : []),
+            ...(d.era?.statelessVersions.includes('2026-07-28') ? ['2026-07-28, which it serves statelessly (server/discover)'] : []),
+          ].join(', and ')}; --protocol-version all judges every revision`
         : 'the default: the server negotiated no revision';
   lines.push(`Judging at ${versions.join(', ')} (${why})`);
   for (const v of d.notNegotiated)

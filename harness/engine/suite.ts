@@ -139,6 +139,8 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
         ...(opts.headers ? { headers: opts.headers } : {}),
         ...(stdioFactory ? { transport: stdioFactory } : {}),
         ...(unanswered ? { unanswered } : {}),
+        era: d.era.era,
+        ...(d.era.era === 'unknown' ? { eraUnknown: `era unknown: ${d.era.error ?? 'no usable answer'}` } : {}),
       });
       opts.onScenarioDone?.(o);
       return o;

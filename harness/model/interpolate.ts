@@ -18,9 +18,11 @@ export const OPTION_VARIABLES = ['sessionTtlMs', 'sessionSamples', 'checkHost'] 
  * Names always available: `uuid` yields a fresh random UUID at each use;
  * `url` is the MCP endpoint, `origin` its origin (`http://127.0.0.1:3000`),
  * `port` its port as a string (the scheme's default when the URL names none);
+ * `era` the target's era from discovery (`session-era`, `stateless-era`,
+ * `dual-era`, `unknown`; absent when discovery did not run);
  * the run options are listed in OPTION_VARIABLES.
  */
-export const BUILTIN_VARIABLES = ['uuid', 'protocolVersion', 'url', 'origin', 'port', ...OPTION_VARIABLES] as const;
+export const BUILTIN_VARIABLES = ['uuid', 'protocolVersion', 'url', 'origin', 'port', 'era', ...OPTION_VARIABLES] as const;
 
 /** Thrown when a `{{name}}` names nothing captured; the runner turns it into an `error` verdict. */
 export class UnknownVariableError extends Error {
