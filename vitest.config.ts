@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{harness,reports,fixtures,suites,schemas}/**/*.test.ts'],
+    include: ['{harness,reports,fixtures,suites,schemas,action}/**/*.test.ts'],
     // *.full.test.ts: the slow tests, run by `npm run test:full` (vitest.full.config.ts).
     exclude: ['node_modules/**', 'dist/**', '**/*.full.test.ts'],
     // A bound that only catches a hang: tests wait on events, and two npm test runs side by side on 2 cores stretch
