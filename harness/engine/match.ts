@@ -6,6 +6,7 @@
 import type { ExchangeRecord, StdoutFault } from '../model/results.js';
 import type { Matcher, StatusMatch, ValueMatch } from '../model/scenario.js';
 import { mediaType } from '../transport/http.js';
+import type { StrayResponse } from '../transport/subject.js';
 import { messageSchemaProblem, satisfiesMessageSchema } from '../model/message-schemas.js';
 
 /** What a matcher looks at. */
@@ -20,6 +21,16 @@ export interface Observation {
   messages?: unknown[];
   /** The session identity the transport was issued with this answer (Streamable HTTP: `Mcp-Session-Id`), for `capture: { session: true }`. */
   session?: string;
+  /** A response in the answer whose id matches no request in flight, when the request's own answer is missing (BASE-004). */
+  stray?: StrayResponse;
+}
+
+/**
+ * Words for a response whose id matches no request in flight, naming both
+ * ids and the rule it breaks (catalog BASE-004, basic/index#responses).
+ */
+export function describeStray(s: StrayResponse): string {
+  return `the response's id ${short(s.got)} matches no request in flight (the request's id is ${short(s.awaitId)}): BASE-004, a response carries the id of the request it answers`;
 }
 
 /** Resolves an RFC 6901 JSON pointer; `undefined` when the path does not exist. */
@@ -384,7 +395,8 @@ export function describeObservation(o: Observation, looked: Matcher[] = []): str
     else if (msg && 'error' in msg) {
       const e = msg.error as { code?: unknown; message?: unknown };
       parts.push(`JSON-RPC error ${short(e?.code)} ${short(e?.message, 120)}`);
-    } else if (r.response && r.response.bytes > 0)
+    } else if (o.stray) parts.push(describeStray(o.stray));
+    else if (r.response && r.response.bytes > 0)
       // Unclassified: quote the body, so the report shows the cause (a `null`, an HTML page, a bare object).
       parts.push(`no JSON-RPC response in the body: ${quoteBody(r.response.body, r.response.bytes)}`);
   } else if (o.subject !== undefined && pointers.size === 0) {

@@ -358,3 +358,51 @@ describe('runScenario against a fake transport', () => {
     expect(f.calls).toHaveLength(0);
   });
 });
+
+describe('response ids (BASE-004)', () => {
+  it('an answer whose id matches no request in flight fails what its step found wrong, naming both ids; an answer to another request still open is interleaving', async () => {
+    const s = scenario([
+      ...HEAD, ...check('interleaved'), ...check('stray-must'), ...check('stray-should', 'SHOULD'), ...check('status-only'),
+      'steps:',
+      '  - id: unanswered',
+      '    http: { jsonrpc: { method: ping } }',
+      '  - id: second',
+      '    http: { jsonrpc: { method: ping } }',
+      '    expect: { interleaved: { result: present } }',
+      '  - id: third',
+      '    http: { jsonrpc: { method: ping } }',
+      '    expect: { stray-should: { result: present }, status-only: { status: 200 } }',
+      '    outcomes:',
+      '      - when: { result: present }',
+      '        record: { stray-must: pass }',
+      '      - otherwise: true',
+      '        record: { stray-must: info }',
+    ]);
+    // Request 1 gets an empty 200 (still in flight); request 2 is answered with request 1's response (legitimate
+    // interleaving, but not its own answer); request 3 with a response to id 99, which nobody asked.
+    const f = fake((_spec, body) => (body?.id === 1 ? { status: 200 } : { status: 200, json: { jsonrpc: '2.0', id: body?.id === 2 ? 1 : 99, result: {} } }));
+    const { v, o } = await verdicts(s, f.transport);
+    expect(v).toEqual({ interleaved: 'fail', 'stray-must': 'fail', 'stray-should': 'warn', 'status-only': 'pass' });
+    const by = Object.fromEntries(o.checks.map((c) => [c.id.split('/')[1]!, c]));
+    expect(by.interleaved!.observed).not.toMatch(/BASE-004/);
+    for (const id of ['stray-must', 'stray-should']) {
+      expect(by[id]!.observed).toMatch(/the response's id 99 matches no request in flight \(the request's id is 3\): BASE-004/);
+      expect(by[id]!.expected).toBe("a JSON-RPC response with the request's id 3 (BASE-004)");
+    }
+  });
+
+  it('a response to a request already answered is not in flight any more', async () => {
+    const s = scenario([
+      ...HEAD, ...check('a'),
+      'steps:',
+      '  - id: first',
+      '    http: { jsonrpc: { method: ping } }',
+      '  - id: second',
+      '    http: { jsonrpc: { method: ping } }',
+      '    expect: { a: { result: present } }',
+    ]);
+    const { v, o } = await verdicts(s, fake(() => ({ status: 200, json: { jsonrpc: '2.0', id: 1, result: {} } })).transport);
+    expect(v).toEqual({ a: 'fail' });
+    expect(o.checks[0]!.observed).toMatch(/the response's id 1 matches no request in flight \(the request's id is 2\)/);
+  });
+});

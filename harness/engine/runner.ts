@@ -15,9 +15,9 @@ import type { Agent } from 'undici';
 import type { CheckResult, ExchangeRecord, Level, ScenarioRun, ScenarioStatus, Verdict } from '../model/results.js';
 import type { CheckDecl, HttpRequestSpec, Matcher, Outcome, Scenario, Step } from '../model/scenario.js';
 import type { Exchange, ExchangeLimits, ExchangeWatch } from '../transport/http.js';
-import { subjectOf } from '../transport/subject.js';
+import { answeredIds, strayResponse, subjectOf } from '../transport/subject.js';
 import { interpolate, UnknownVariableError } from '../model/interpolate.js';
-import { describeMatcher, describeObservation, matches, resolvePointer, type Observation } from './match.js';
+import { describeMatcher, describeObservation, describeStray, matches, resolvePointer, type Observation } from './match.js';
 import { badVerdictFor, capVerdict } from '../model/verdict-policy.js';
 import { inRange } from '../model/versions.js';
 import { PROBES } from '../probes/index.js';
@@ -241,6 +241,13 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     rec.seq = transcript.length;
     transcript.push(rec);
   };
+  // Ids of this run's requests not answered yet: a response carrying one of them is interleaving, not a wrong id (BASE-004).
+  const inFlight = new Set<unknown>();
+  const track = (sent: Sent): Sent => {
+    for (const id of answeredIds(sent.ex)) inFlight.delete(id);
+    if (sent.awaitId !== undefined && !answeredIds(sent.ex).includes(sent.awaitId)) inFlight.add(sent.awaitId);
+    return sent;
+  };
   const recorded = (record: boolean) => (sent: Sent): Sent => {
     if (record) keep(sent.ex.record);
     return sent;
@@ -282,6 +289,9 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         obs.record = ex.record;
         obs.messages = ex.messages;
         obs.subject = subjectOf(ex, awaitId);
+        const stray = strayResponse(ex, awaitId, inFlight);
+        if (stray) obs.stray = stray;
+        track({ ex, ...(awaitId !== undefined ? { awaitId } : {}) });
         if (session !== undefined) obs.session = session;
         const info = resolvePointer(obs.subject, '/result/serverInfo');
         const method = step.http?.jsonrpc?.method ?? step.send?.method;
@@ -298,7 +308,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
           request: async (spec, opts) => {
             const record = opts?.transcript !== false;
             if (!record) unrecorded++;
-            return (await send(spec, step.id, record, opts?.watch)).ex;
+            return track(await send(spec, step.id, record, opts?.watch)).ex;
           },
           transport: transport.kind,
           message: async (msg, opts) => {
@@ -312,7 +322,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
               ...(opts?.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
             });
             if (record) keep(sent.ex.record);
-            return sent.ex;
+            return track(sent).ex;
           },
           record: (rec, note) => keep({ ...structuredClone(rec), step: step.id, ...(note ? { note: rec.note ? `${rec.note}; ${note}` : note } : {}) }),
           once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
@@ -382,6 +392,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         break;
       }
 
+      const undecided = pending();
       const looked = collectMatchers(step, ladder).map((m) => interpolate(m, vars));
       for (const [slug, m] of Object.entries(step.expect ?? {})) {
         const st = states.get(slug)!;
@@ -390,14 +401,23 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         decide(st, ok ? 'pass' : badVerdictFor(st.level), { expected: describeMatcher(mi), observed: describeObservation(obs, [mi]) });
       }
 
-      if (step.outcomes) {
-        const rung = ladder.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs)));
-        if (rung) applyRung(rung, ladder, states, decide, obs, looked, vars);
-        if (rung?.end) {
-          decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
-          status = 'ended-early';
-          break;
-        }
+      const rung = step.outcomes ? ladder.find((o) => o.otherwise || (o.when && matches(interpolate(o.when, vars), obs))) : undefined;
+      if (rung) applyRung(rung, ladder, states, decide, obs, looked, vars);
+      // The answer carried another request's id (one not in flight): whatever this step found missing or wrong in it,
+      // the cause is that broken id, a MUST (BASE-004) — so its non-passing verdicts are fail, naming both ids.
+      if (obs.stray) {
+        const said = describeStray(obs.stray);
+        for (const st of undecided)
+          if (st.verdict === 'fail' || st.verdict === 'warn' || st.verdict === 'info') {
+            st.verdict = capVerdict('fail', st.level);
+            st.expected = `a JSON-RPC response with the request's id ${JSON.stringify(obs.stray.awaitId)} (BASE-004)`;
+            st.observed = st.observed?.includes(said) ? st.observed : `${said}${st.observed ? `; ${st.observed}` : ''}`;
+          }
+      }
+      if (rung?.end) {
+        decideRest(rung.end.remaining ?? 'not-applicable', { reason: rung.end.reason });
+        status = 'ended-early';
+        break;
       }
 
       const rq = step.require;

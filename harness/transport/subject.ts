@@ -39,3 +39,41 @@ export function subjectOf(ex: Exchange, awaitId: string | number | null | undefi
   return responses.length === 1 ? responses[0] : undefined;
 }
 
+
+/** A response that answers no request in flight, and the id of the request it came back to. */
+export interface StrayResponse {
+  /** The id the response carries (`undefined` when it carries none). */
+  got: unknown;
+  /** The id of the request the exchange sent. */
+  awaitId: string | number | null;
+}
+
+/**
+ * The JSON-RPC response of `ex` that answers no request in flight, when the
+ * exchange holds no answer to its own request (`awaitId`): a result or an
+ * error whose id is neither the request's nor that of another request still
+ * open (`inFlight`: the ids of the scenario run's earlier requests not yet
+ * answered; an answer to one of them is legitimate interleaving). An error
+ * with a null or absent id (parse errors, rejected requests) is an answer,
+ * never stray. Undefined when there is nothing to wait for, when the answer
+ * is there, or when every response answers a request in flight.
+ *
+ * Spec: JSON-RPC 2.0 §5 and MCP basic/index#responses (catalog BASE-004): a
+ * response carries the same id as the request it answers.
+ */
+export function strayResponse(ex: Exchange, awaitId: string | number | null | undefined, inFlight: ReadonlySet<unknown>): StrayResponse | undefined {
+  if (awaitId === undefined) return undefined;
+  const responses = ex.messages.filter(isResponseMessage);
+  if (responses.some((m) => m.id === awaitId || ('error' in m && (m.id === null || m.id === undefined)))) return undefined;
+  const stray = responses.find((m) => !inFlight.has(m.id));
+  return stray ? { got: stray.id, awaitId } : undefined;
+}
+
+/** The ids of the requests `ex` answers (the ids its JSON-RPC responses carry). */
+export function answeredIds(ex: Exchange): unknown[] {
+  return ex.messages.filter(isResponseMessage).map((m) => m.id);
+}
+
+function isResponseMessage(x: unknown): x is Record<string, unknown> {
+  return !!x && typeof x === 'object' && !Array.isArray(x) && !('method' in x) && ('result' in x || 'error' in x);
+}
