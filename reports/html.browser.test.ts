@@ -146,15 +146,20 @@ describe('report.html in chromium', () => {
         // Nothing ran, was injected or loaded: no dialog, no request but the file, no element or attribute of theirs.
         expect(w.dialogs).toEqual([]);
         expect(w.requests).toEqual([pathToFileURL(file).href]);
-        const found = await page.evaluate(() => ({
-          injected: document.querySelectorAll('.xss-injected, img, iframe, svg, object, embed, link, base, form, input:not([data-filter])').length,
-          scripts: document.querySelectorAll('script').length,
-          styles: document.querySelectorAll('style').length,
-          metas: [...document.querySelectorAll('meta[http-equiv]')].map((m) => m.getAttribute('http-equiv')),
-          handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}.${a.name}`)),
-          jsLinks: [...document.querySelectorAll('a[href]')].filter((a) => !/^(#|https?:)/i.test(a.getAttribute('href') ?? '')).length,
-          detailsOpen: document.querySelectorAll('details[open]').length,
-        }));
+        const found = await page.evaluate(() => {
+          // Runs in the page (the project compiles without the DOM library: the little it uses, typed here).
+          interface El { tagName: string; attributes: ArrayLike<{ name: string }>; getAttribute(n: string): string | null }
+          const document = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<El> } }).document;
+          return {
+            injected: document.querySelectorAll('.xss-injected, img, iframe, svg, object, embed, link, base, form, input:not([data-filter])').length,
+            scripts: document.querySelectorAll('script').length,
+            styles: document.querySelectorAll('style').length,
+            metas: Array.from(document.querySelectorAll('meta[http-equiv]')).map((m) => m.getAttribute('http-equiv')),
+            handlers: Array.from(document.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}.${a.name}`)),
+            jsLinks: Array.from(document.querySelectorAll('a[href]')).filter((a) => !/^(#|https?:)/i.test(a.getAttribute('href') ?? '')).length,
+            detailsOpen: document.querySelectorAll('details[open]').length,
+          };
+        });
         expect(found).toEqual({ injected: 0, scripts: 1, styles: 1, metas: ['Content-Security-Policy'], handlers: [], jsLinks: 0, detailsOpen: 0 });
         const text = await page.locator('body').textContent();
         // ... though the payloads reached the page as text (serverInfo in the header, header values, the error message in a transcript, SSE data).
