@@ -58,8 +58,8 @@ describe('runSuite', () => {
     expect(r.checks.filter((c) => !['pass', 'not-applicable', 'info'].includes(c.verdict))).toEqual([]);
     expect(exitCodeFor(r)).toBe(0);
     expect(seen.map((c) => `${c.id}@${c.protocolVersion}`).sort()).toEqual(r.checks.map((c) => `${c.id}@${c.protocolVersion}`).sort());
-    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
-    expect(written.sort()).toEqual(['junit.xml', 'report.html', 'results.json'].map((f) => join(out, f)));
+    expect(readdirSync(out).sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md']);
+    expect(written.sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md'].map((f) => join(out, f)));
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(renderJson(r));
   });
 

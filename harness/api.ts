@@ -19,9 +19,10 @@ import type { CheckResult, RunDiscovery, RunResults, TargetInfo } from './model/
 import type { Scenario } from './model/scenario.js';
 import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './load/loader.js';
 import { applyBaseline, loadBaseline, type BaselineEntry } from './load/baseline.js';
+import { loadExpectedFailures } from './load/expected-failures.js';
 import { runSuite as runEngine } from './engine/suite.js';
 import { resolveVersions } from './model/versions.js';
-import { assertReachable, startCommand, TargetError, type StartedTarget } from './target/target.js';
+import { assertReachable, startCommand, TargetError, watchTarget, type StartedTarget } from './target/target.js';
 import { REFERENCE_SERVER_JS, SUITES_DIR } from './model/paths.js';
 import { writeReports, type ReportPaths } from '../reports/index.js';
 
@@ -48,7 +49,7 @@ export type RunSuiteErrorKind =
   | 'usage'
   /** A scenario file (bundled or `suite`) or its catalog is invalid; the message has file:line:col. */
   | 'invalid-scenario'
-  /** The `baseline` file is invalid or names an unknown check; the message has file:line:col. */
+  /** The `baseline` (or `expectedFailures`) file is invalid or names an unknown check; the message has file:line:col. */
   | 'invalid-baseline'
   /** The target could not be started (`command`, bundled reference) or reached (`url`). */
   | 'target'
@@ -118,6 +119,15 @@ export interface RunSuiteOptions {
   runTimeoutMs?: number;
   /** Path of a baseline YAML file (`schemas/baseline.schema.json`): its verdicts do not gate; stale entries are listed in `results.baseline`. */
   baseline?: string;
+  /**
+   * Path of an expected-failures YAML file in the official MCP conformance
+   * package's shape (`server:` list of check or scenario IDs;
+   * `schemas/expected-failures.schema.json`): a listed check (or any check of
+   * a listed scenario) that is `fail`, `error` or `blocked` does not gate; a
+   * listed ID that no longer fails is stale. Applied as a baseline (recorded
+   * in `results.baseline`); cannot be combined with `baseline`.
+   */
+  expectedFailures?: string;
   /** Folder to write `results.json`, `junit.xml` and `report.html` into (created if missing; checked writable before the run). Absent: nothing is written. */
   out?: string;
   /** Render `warn` as `<failure>` in junit.xml; recorded in `results.options.strict`. Default false. */
@@ -155,7 +165,7 @@ export interface PreparedRun {
   catalog: string;
   /** Resolved protocol versions (oldest first); undefined: chosen by discovery. */
   versions?: string[];
-  /** Parsed baseline entries (with `options.baseline`). */
+  /** Parsed baseline entries (with `options.baseline`, or converted from `options.expectedFailures`). */
   baseline?: BaselineEntry[];
 }
 
@@ -218,6 +228,16 @@ export function prepareRun(options: RunSuiteOptions): PreparedRun {
     throw e;
   }
   let baseline: BaselineEntry[] | undefined;
+  if (options.baseline && options.expectedFailures) throw new RunSuiteError('--baseline and --expected-failures cannot be combined: give one file', 'usage');
+  if (options.expectedFailures) {
+    try {
+      const known = { checks: new Set(scenarios.flatMap((s) => s.checks.map((c) => `${s.id}/${c.id}`))), scenarios: new Set(scenarios.map((s) => s.id)) };
+      baseline = loadExpectedFailures(options.expectedFailures, known);
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new RunSuiteError(`invalid expected-failures file: ${e.message}`, 'invalid-baseline', undefined, { cause: e });
+      throw e;
+    }
+  }
   if (options.baseline) {
     try {
       baseline = loadBaseline(options.baseline, new Set(scenarios.flatMap((s) => s.checks.map((c) => `${s.id}/${c.id}`))));
@@ -337,6 +357,8 @@ export async function runPrepared(prepared: PreparedRun): Promise<RunResults> {
       ...(o.headers && Object.keys(o.headers).length ? { headers: o.headers } : {}),
       ...(o.stdio !== undefined ? { stdio: { command: o.stdio, ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), ...(env ? { env } : {}) } } : {}),
       signal: interrupt.signal,
+      // A target that goes away mid-run: one root-cause error, the rest blocked at once.
+      ...(o.stdio === undefined ? { targetWatch: watchTarget(target.url, started) } : {}),
       ...(o.onDiscovered ? { onDiscovered: o.onDiscovered } : {}),
       ...(o.onCheck ? { onScenarioDone: (outcome) => outcome.checks.forEach((c) => o.onCheck!(c)) } : {}),
     });
@@ -347,7 +369,7 @@ export async function runPrepared(prepared: PreparedRun): Promise<RunResults> {
       results = {
         ...results,
         checks: results.checks.map((c) => (hit.has(`${c.id}@${c.protocolVersion}`) ? { ...c, baseline: 'expected' as const } : c)),
-        baseline: { file: o.baseline!, expected: b.expected, stale: b.stale },
+        baseline: { file: (o.baseline ?? o.expectedFailures)!, expected: b.expected, stale: b.stale },
       };
     }
     if (started) {

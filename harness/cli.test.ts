@@ -17,13 +17,13 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'msc-cli-'));
 
 
 describe('cli: reference server (no target given)', () => {
-  it('writes exactly the three reports, all checks pass, exit 0', async () => {
+  it('writes exactly the five reports, all checks pass, exit 0', async () => {
     const out = tmp();
     // --check-host: the opt-in Host check runs too, so every check is judged (none not-applicable).
     const r = await runCli(['--out', out, '--check-host']);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+    expect(readdirSync(out).sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md']);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS_DIR, 'results.schema.json'), 'utf8')));
@@ -139,7 +139,7 @@ describe('cli: targets that cannot be used', () => {
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.options.headers).toEqual(['Authorization']);
     expect(results.checks.filter((c: { verdict: string }) => !['pass', 'not-applicable'].includes(c.verdict))).toEqual([]);
-    for (const f of ['results.json', 'junit.xml', 'report.html']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('t0ken');
+    for (const f of ['results.json', 'junit.xml', 'report.html', 'summary.md', 'badge.svg']) expect(readFileSync(join(out, f), 'utf8')).not.toContain('t0ken');
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toContain('(redacted: --header)');
     // Without the credentials the same server refuses everything: initialize fails, exit 1.
     const without = await runCli([...target, '--out', tmp(), '--scenario', 'lifecycle.initialize.result']);
@@ -223,7 +223,7 @@ describe('cli: --command process hygiene', () => {
     expect(verdicts.has('pass')).toBe(true);
     expect(verdicts.has('skipped')).toBe(true);
     expect(verdicts.has('fail')).toBe(false);
-    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+    expect(readdirSync(out).sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md']);
   });
 });
 

@@ -2,7 +2,7 @@
 /**
  * `mcp-session-conformance`: the main job. Parses flags, starts or checks the
  * target, runs the selected scenarios, prints progress and a summary, writes
- * `results.json`, `junit.xml` and `report.html`. The run itself is the typed
+ * `results.json`, `junit.xml`, `report.html`, `summary.md` and `badge.svg`. The run itself is the typed
  * API's (`harness/api.ts`); this module keeps the flags, printing and exit codes.
  *
  * With `api.ts`, this module is a composition root: the only harness modules
@@ -11,9 +11,13 @@
  * Exit codes: 0 no check is fail/error/blocked; 1 some check is;
  * 2 usage error, invalid scenario file, target not startable/reachable, or
  * the run deadline (--run-timeout) reached;
- * 3 only stale baseline entries; 130 interrupted by a signal (reports for what finished are written).
+ * 3 only stale baseline (or expected-failures) entries; 130 interrupted by a signal (reports for what finished are written).
+ *
+ * Subcommands: `diff OLD.json NEW.json` (exit 1 on a regression, 0 otherwise,
+ * 2 for unreadable input) and `merge A.json B.json … --out DIR` (0, or 2 for
+ * unreadable input or an unwritable folder).
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { RunResults } from './model/results.js';
 import type { Scenario } from './model/scenario.js';
 import { ScenarioError } from './load/loader.js';
@@ -25,6 +29,10 @@ import type { ReportPaths } from '../reports/index.js';
 import { formatCheckLine, formatDiscovery, formatRunStart, formatSummary } from '../reports/console.js';
 import { isEntryModule } from './util/entry.js';
 import { coverageSummary, coverageTables, loadCoverage } from './load/coverage.js';
+import { readResultsFile, ResultsFileError } from './load/results-file.js';
+import { diffExitCode, diffResults, renderDiffMarkdown, renderDiffText } from '../reports/diff.js';
+import { mergeResults, writeMergedReports } from '../reports/merge.js';
+import { renderSummaryMarkdown } from '../reports/summary-md.js';
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -95,6 +103,8 @@ interface Flags {
   runTimeout: number;
   strict?: boolean;
   baseline?: string;
+  expectedFailures?: string;
+  format: 'text' | 'markdown';
   color: boolean;
   sessionTtl?: number;
   sessionSamples: number;
@@ -124,14 +134,62 @@ function program(io: CliIo): Command {
     .option('--concurrency <n>', 'scenario runs in flight at once', positiveInt('--concurrency'), 4)
     .option('--run-timeout <ms>', 'deadline of the whole run in ms; unfinished checks are skipped (reason run-timeout) and the exit code is 2', positiveInt('--run-timeout'), 600_000)
     .option('--baseline <file>', 'YAML list of verdicts this server is known to produce: they do not gate; stale entries give exit 3')
+    .option('--expected-failures <file>', "the official MCP conformance package's expected-failures YAML (server: list of this suite's check or scenario IDs): listed failures do not gate; listed checks that pass are stale (exit 3)")
     .option('--session-ttl <ms>', 'the target expires idle sessions after this many ms: run the expiry scenario (it waits that long)', positiveInt('--session-ttl'))
     .option('--session-samples <n>', 'sessions the session-ID entropy probe opens', positiveInt('--session-samples'), 256)
     .option('--header <name:value>', 'add this header to every request, e.g. "Authorization: Bearer …" (repeatable); values are redacted in the reports', parseHeaderFlag, [])
     .option('--check-host', 'also judge Host header validation (a foreign Host must be refused; opt-in, the spec mandates only Origin checks)')
     .option('--strict', 'render warn verdicts as failures in junit.xml')
+    .addOption(new Option('--format <format>', 'console output: text, or markdown (stdout is then only summary.md, for a CI job summary; progress goes to stderr)').choices(['text', 'markdown']).default('text'))
     .option('--no-color', 'plain console output')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+}
+
+/** A subcommand chosen on the command line (the main run is the default command). */
+type Subcommand = { name: 'diff'; old: string; new: string; format: 'text' | 'markdown' } | { name: 'merge'; files: string[]; out: string };
+
+/**
+ * Registers `diff` and `merge` on the program (they inherit its output and
+ * exit handling); options after a subcommand's name are its own. `chosen`
+ * receives the parsed subcommand.
+ */
+function addSubcommands(cmd: Command, chosen: (s: Subcommand) => void): void {
+  cmd.enablePositionalOptions().helpCommand(false).action(() => undefined);
+  cmd
+    .command('diff')
+    .description('compare two results.json files: newly failing, newly passing and changed checks per protocol version; exit 1 on a regression (a check newly fail, error or blocked), 0 otherwise, 2 on unreadable input')
+    .argument('<old>', 'results.json of the earlier run')
+    .argument('<new>', 'results.json of the later run')
+    .addOption(new Option('--format <format>', 'text for a terminal, markdown for a pull-request comment').choices(['text', 'markdown']).default('text'))
+    .action((o: string, n: string, opts: { format: 'text' | 'markdown' }) => chosen({ name: 'diff', old: o, new: n, format: opts.format }));
+  cmd
+    .command('merge')
+    .description('several results.json side by side (servers × checks, per protocol version): writes DIR/merged.html and DIR/merged.json')
+    .argument('<files...>', 'results.json files, one per server')
+    .requiredOption('--out <dir>', 'folder for merged.html and merged.json')
+    .action((files: string[], opts: { out: string }) => chosen({ name: 'merge', files, out: opts.out }));
+}
+
+/** Runs `diff` or `merge`; returns the exit code (2 for a results file that cannot be read or validated, or reports that cannot be written). */
+async function runSubcommand(sub: Subcommand, io: CliIo): Promise<number> {
+  const read = (files: string[]) => files.map((f) => ({ label: f, results: readResultsFile(f) }));
+  try {
+    if (sub.name === 'diff') {
+      const [o, n] = read([sub.old, sub.new]);
+      const d = diffResults(o!.results, n!.results);
+      const render = sub.format === 'markdown' ? renderDiffMarkdown : renderDiffText;
+      io.out(render(d, { old: sub.old, new: sub.new }, o!.results, n!.results));
+      return diffExitCode(d);
+    }
+    const paths = await writeMergedReports(mergeResults(read(sub.files)), sub.out);
+    io.out(`merged ${sub.files.length} runs: ${paths.html}, ${paths.json}\n`);
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ResultsFileError) && !(e as NodeJS.ErrnoException).syscall) throw e;
+    io.err(`mcp-session-conformance ${sub.name}: ${(e as Error).message}\n`);
+    return 2;
+  }
 }
 
 function listScenarios(scenarios: Scenario[], io: CliIo): void {
@@ -153,6 +211,8 @@ function listScenarios(scenarios: Scenario[], io: CliIo): void {
  */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const cmd = program(io);
+  let sub: Subcommand | undefined;
+  addSubcommands(cmd, (s) => (sub = s));
   let flags: Flags;
   try {
     cmd.parse(argv, { from: 'user' });
@@ -161,7 +221,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
+  if (sub) return runSubcommand(sub, io);
   const color = io.color && flags.color;
+  // With --format markdown, stdout carries only summary.md; progress and the text summary go to stderr.
+  const say = flags.format === 'markdown' ? io.err : io.out;
   const fatal = (e: unknown) => {
     if (!(e instanceof RunSuiteError)) throw e;
     io.err(`mcp-session-conformance: ${e.message}\n`);
@@ -189,6 +252,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     concurrency: flags.concurrency,
     runTimeoutMs: flags.runTimeout,
     ...(flags.baseline ? { baseline: flags.baseline } : {}),
+    ...(flags.expectedFailures ? { expectedFailures: flags.expectedFailures } : {}),
     out: flags.out,
     strict: flags.strict === true,
     ...(flags.sessionTtl !== undefined ? { sessionTtlMs: flags.sessionTtl } : {}),
@@ -198,10 +262,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     onTargetStarting: (command) => io.err(`starting target: ${command}\n`),
     onTargetStarted: (t) => (started = t),
     onRunStart: (target, n) => io.err(`${formatRunStart(target, n)}\n`),
-    onDiscovered: (d, vs) => io.out(`${formatDiscovery(d, vs)}\n\n`),
+    onDiscovered: (d, vs) => say(`${formatDiscovery(d, vs)}\n\n`),
     // A revision the server does not negotiate was said once, in the discovery lines: its checks are not listed one by one.
     onCheck: (c) => {
-      if (c.reason !== 'version-not-supported-by-server') io.out(`${formatCheckLine(c, { color })}\n`);
+      if (c.reason !== 'version-not-supported-by-server') say(`${formatCheckLine(c, { color })}\n`);
     },
     onRunTimeout: () => {
       timedOut = true;
@@ -252,15 +316,17 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  io.out(`\n${formatSummary(results, { color })}\n`);
-  if (reportPaths) io.out(`reports: ${reportPaths.json}, ${reportPaths.junit}, ${reportPaths.html}\n`);
+  if (flags.format === 'markdown') io.out(renderSummaryMarkdown(results));
+  say(`\n${formatSummary(results, { color })}\n`);
+  if (reportPaths) say(`reports: ${reportPaths.json}, ${reportPaths.junit}, ${reportPaths.html}, ${reportPaths.summary}, ${reportPaths.badge}\n`);
   if (results.interrupted) {
-    io.out(`run ${timedOut ? 'deadline reached' : 'interrupted'}: the reports hold the scenarios that finished\n`);
+    say(`run ${timedOut ? 'deadline reached' : 'interrupted'}: the reports hold the scenarios that finished\n`);
     return timedOut ? 2 : 130;
   }
   if (results.baseline) {
-    io.out(`baseline ${results.baseline.file}: ${results.baseline.expected.length} expected verdicts, ${results.baseline.stale.length} stale entries\n`);
-    for (const e of results.baseline.stale) io.out(`  stale: ${e.check}${e.version ? `@${e.version}` : ''} no longer gives ${e.verdict}\n`);
+    say(`baseline ${results.baseline.file}: ${results.baseline.expected.length} expected verdicts, ${results.baseline.stale.length} stale entries\n`);
+    for (const e of results.baseline.stale)
+      say(`  stale: ${e.check}${e.version ? `@${e.version}` : ''} no longer ${e.verdict === 'failing' ? 'fails (fail, error or blocked)' : `gives ${e.verdict}`}\n`);
   }
   const code = exitCodeFor(results);
   const words = {
@@ -268,7 +334,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     1: 'exit 1: at least one check is fail, error or blocked',
     3: 'exit 3: only stale baseline entries (remove them from the baseline)',
   } as const;
-  io.out(`${words[code]}\n`);
+  say(`${words[code]}\n`);
   return code;
 }
 

@@ -7,10 +7,12 @@ import { create } from 'xmlbuilder2';
 import { writeReports } from './index.js';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
+import { renderSummaryMarkdown } from './summary-md.js';
+import { renderBadge } from './badge.js';
 import { makeSampleResults } from './sample-results.js';
 
 describe('writeReports', () => {
-  it('writes exactly results.json, junit.xml and report.html', async () => {
+  it('writes exactly results.json, junit.xml, report.html, summary.md and badge.svg', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-reports-'));
     try {
       const out = path.join(dir, 'nested', 'out');
@@ -20,8 +22,12 @@ describe('writeReports', () => {
         json: path.join(out, 'results.json'),
         junit: path.join(out, 'junit.xml'),
         html: path.join(out, 'report.html'),
+        summary: path.join(out, 'summary.md'),
+        badge: path.join(out, 'badge.svg'),
       });
-      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+      expect(fs.readdirSync(out).sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md']);
+      expect(fs.readFileSync(paths.summary, 'utf8')).toBe(renderSummaryMarkdown(results));
+      expect(fs.readFileSync(paths.badge, 'utf8')).toBe(renderBadge(results));
       expect(fs.readdirSync(dir)).toEqual(['nested']);
       expect(JSON.parse(fs.readFileSync(paths.json, 'utf8'))).toEqual(results);
       expect(fs.readFileSync(paths.junit, 'utf8')).toBe(renderJUnit(results));
@@ -43,7 +49,7 @@ describe('writeReports', () => {
       const root = create(fs.readFileSync(paths.junit, 'utf8')).root();
       expect(root.node.nodeName).toBe('testsuites');
       expect((root.node as unknown as { getAttribute(n: string): string | null }).getAttribute('failures')).toBe('2');
-      expect(fs.readdirSync(dir).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+      expect(fs.readdirSync(dir).sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
