@@ -146,6 +146,8 @@ export interface HttpRequestSpec {
   body?: string;
   /** Read the answer for this many ms and stop (for GET streams); absent = read the response. */
   windowMs?: number;
+  /** `new`: send on a connection of its own, opened for this request and closed after it (never one an earlier request used). */
+  connection?: 'new';
 }
 
 /** A JSON-RPC request or notification as a step writes it: the harness adds `jsonrpc: "2.0"` and, for a request, an id (unless given). */
@@ -201,6 +203,11 @@ export interface SendSpec {
   form?: 'session-era' | 'stateless';
   /** In the stateless form: overrides of the per-request `_meta`. */
   meta?: MetaSpec;
+  /**
+   * `new`: on a connection no earlier message used (Streamable HTTP: a TCP
+   * connection opened for it and closed after it; stdio: a fresh process).
+   */
+  connection?: 'new';
 }
 
 /** A step after macro expansion. At most one of `http`, `probe`, `wait`; with none, it judges the previous observation. */

@@ -150,7 +150,7 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
 
     async message(msg, c) {
       const outside = (msg.session ?? (msg.method === 'initialize' ? 'none' : 'current')) === 'none';
-      const p = !proc || (outside && proc.initializeSent) ? await fresh() : proc;
+      const p = !proc || msg.connection === 'new' || (outside && proc.initializeSent) ? await fresh() : proc;
       const { text, awaitId, batchIds, initialize } = lineOf(msg, c.vars, c.nextId);
       if (msg.method === 'initialize' || initialize) p.initializeSent = true;
       const startedAt = Date.now();

@@ -9,7 +9,7 @@
  * Spec: MCP 2025-03-26 .. 2025-11-25, basic/transports#streamable-http,
  * #session-management (DELETE ends a session), #listening-for-messages-from-the-server.
  */
-import type { Agent } from 'undici';
+import { Agent } from 'undici';
 import type { ExchangeRecord } from '../model/results.js';
 import type { HttpRequestSpec, SendSpec } from '../model/scenario.js';
 import { exchange, type Exchange, type ExchangeLimits, type ExchangeWatch, type ReadMode } from './http.js';
@@ -91,7 +91,13 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
       const delays = reopens ? [...GET_RELEASE_BACKOFF_MS] : [];
       for (;;) {
         const retryOn409 = delays.length > 0 && !o.signal?.aborted;
-        ex = await exchange(o.agent, req, read, o.limits, -1, c.stepId, o.signal, retryOn409 ? hiding409(c.watch) : c.watch);
+        // A request on a connection of its own (`connection: new`) goes through a one-off pool, closed after it.
+        const own = spec.connection === 'new' ? new Agent({ connections: 1, pipelining: 1 }) : undefined;
+        try {
+          ex = await exchange(own ?? o.agent, req, read, o.limits, -1, c.stepId, o.signal, retryOn409 ? hiding409(c.watch) : c.watch);
+        } finally {
+          await own?.destroy().catch(() => undefined);
+        }
         if (!retryOn409 || ex.record.response?.status !== 409) break;
         const delayMs = delays.shift()!;
         ex.record.note = `${ex.record.note ? `${ex.record.note}; ` : ''}409 while no other GET of the run was open (the server may still be releasing a stream that just closed): sent again after ${delayMs} ms (not judged)`;
@@ -154,11 +160,11 @@ function hiding409(watch: ExchangeWatch | undefined): ExchangeWatch | undefined 
  * `version`) the 2026-07-28 headers and `_meta` instead (preset `stateless`).
  */
 export function postOf(msg: SendSpec, windowMs?: number, version?: unknown): HttpRequestSpec {
-  const { json, raw, session, form, meta, ...rpc } = msg;
+  const { json, raw, session, form, meta, connection, ...rpc } = msg;
   const stateless = isStatelessMessage({ ...(form ? { form } : {}) }, { protocolVersion: version });
   const outside = (session ?? (msg.method === 'initialize' ? 'none' : 'current')) === 'none';
   const body: HttpRequestSpec =
     raw !== undefined ? { body: raw } : 'json' in msg ? { json } : { jsonrpc: { ...rpc, method: rpc.method!, ...(meta !== undefined ? { meta } : {}) } };
   const preset = stateless ? ('stateless' as const) : outside ? ('bare' as const) : undefined;
-  return { ...body, ...(preset ? { preset } : {}), ...(windowMs !== undefined ? { windowMs } : {}) };
+  return { ...body, ...(preset ? { preset } : {}), ...(windowMs !== undefined ? { windowMs } : {}), ...(connection ? { connection } : {}) };
 }
