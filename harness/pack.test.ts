@@ -97,7 +97,7 @@ describe('npm pack', () => {
 
   it('npx mcp-session-conformance --url runs from the empty folder: exit 0 and results.json', async () => {
     const out = join(root, 'out');
-    const r = await run('npx', ['--no', 'mcp-session-conformance', '--url', url, '--scenario', 'lifecycle.initialize.result', '--scenario', 'lifecycle.ping', '--protocol-version', '2025-11-25', '--out', out, '--no-color'], { cwd: app, env: npmEnv });
+    const r = await run('npx', ['--offline', 'mcp-session-conformance', '--url', url, '--scenario', 'lifecycle.initialize.result', '--scenario', 'lifecycle.ping', '--protocol-version', '2025-11-25', '--out', out, '--no-color'], { cwd: app, env: npmEnv });
     expect(r.stdout).toMatch(/exit 0/);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.target).toMatchObject({ kind: 'url', url });
