@@ -2,8 +2,9 @@
  * The CI commands through the CLI, on real runs of the bundled reference
  * server and a broken variant (narrowed to one scenario): `--expected-failures`
  * (not gating, stale, unknown ID, combined with --baseline), `diff` (exit 1
- * on a regression, Markdown, unreadable input exit 2) and `merge` (files
- * written, usage errors), and `--help` listing the subcommands.
+ * on a regression, Markdown, unreadable input exit 2), `merge` (files
+ * written, usage errors), `--format markdown`, and `--help` listing the
+ * subcommands.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +125,20 @@ describe('merge', () => {
     const r = await cli(['merge', refJson, join(dir, 'nope.json'), '--out', join(dir, 'm2')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('nope.json: cannot read file');
+  });
+});
+
+describe('--format markdown on the main run', () => {
+  it('prints only summary.md on stdout (progress on stderr) and writes it and badge.svg beside the other reports', async () => {
+    const out = join(dir, 'md');
+    const r = await runCli(['--out', out, '--scenario', SCEN, '--format', 'markdown'], { env: BROKEN });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(readFileSync(join(out, 'summary.md'), 'utf8'));
+    expect(r.stdout.split('\n')[0]).toBe('## MCP session conformance: mcp\\-session\\-conformance\\-reference 0\\.1\\.0');
+    expect(r.stdout).toContain('❌ 2 MUST failures for 2025\\-11\\-25');
+    expect(r.stdout).toContain(`| \`${CHECK}\` | 2025\\-11\\-25 | MUST | fail |`);
+    expect(r.stderr).toContain('exit 1: at least one check is fail, error or blocked');
+    expect(readFileSync(join(out, 'badge.svg'), 'utf8')).toContain('2025-11-25 2 MUST failures');
   });
 });
 

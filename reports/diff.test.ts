@@ -102,6 +102,7 @@ describe('rendered diffs', () => {
     expect(text).toContain('diff old/results.json → new/results.json');
     expect(text).toMatch(new RegExp(`${V}: 2 newly failing, 0 newly passing, \\d+ changed, \\d+ unchanged`));
     expect(text).toContain(`    ${GETS_404}  MUST  pass → fail`);
+    expect(text).toContain(`  result: Conformant at MUST level for ${V} → 2 MUST failures for ${V}`);
     expect(text.trimEnd().split('\n').at(-1)).toBe('2 regressions (checks newly fail, error or blocked): exit 1');
   });
 

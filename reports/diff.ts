@@ -18,6 +18,7 @@
  * not compared.
  */
 import type { CheckResult, Level, RunResults, Verdict } from '../harness/model/results.js';
+import { statementFor } from '../harness/model/statement.js';
 import { displayValue } from './common.js';
 import { escapeMarkdown, markdownTable } from './markdown.js';
 
@@ -126,6 +127,12 @@ function counts(v: VersionDiff): string {
   return `${v.newlyFailing.length} newly failing, ${v.newlyPassing.length} newly passing, ${v.changed.length} changed, ${v.unchanged} unchanged`;
 }
 
+/** Each run's result statement at `v.version` (harness/model/statement.ts), as `OLD text → NEW text`; a run that did not test it says so. */
+function statements(v: VersionDiff, oldRun: RunResults, newRun: RunResults): string {
+  const say = (r: RunResults, tested: boolean) => (tested ? statementFor(r, v.version).text : 'not tested');
+  return `${say(oldRun, v.inOld)} → ${say(newRun, v.inNew)}`;
+}
+
 function onlyIn(v: VersionDiff): string {
   return `tested only in ${v.inOld ? 'OLD' : 'NEW'}: not compared`;
 }
@@ -138,7 +145,7 @@ function headline(d: RunDiff): string {
 
 /**
  * The diff as plain text for a terminal: a header naming both runs, per
- * version its counts and one line per entry (`  <id>  <level>  <old> → <new>`,
+ * version its counts, both runs' result statements and one line per entry (`  <id>  <level>  <old> → <new>`,
  * `[expected by baseline]` on a newly failing result NEW's baseline expects),
  * and the verdict line. Control characters of target data are replaced by
  * spaces.
@@ -147,7 +154,7 @@ export function renderDiffText(d: RunDiff, labels: DiffLabels, oldRun: RunResult
   const clean = (s: string) => s.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ');
   const lines = [`diff ${clean(labels.old)} → ${clean(labels.new)}`, `  OLD: ${clean(runLine(oldRun))}`, `  NEW: ${clean(runLine(newRun))}`];
   for (const v of d.versions) {
-    lines.push('', `${v.version}: ${v.inOld && v.inNew ? counts(v) : onlyIn(v)}`);
+    lines.push('', `${v.version}: ${v.inOld && v.inNew ? counts(v) : onlyIn(v)}`, `  result: ${clean(statements(v, oldRun, newRun))}`);
     const group = (name: string, es: DiffEntry[]) => {
       if (!es.length) return;
       lines.push(`  ${name}:`);
@@ -169,8 +176,8 @@ function code(id: string): string {
 /**
  * The diff as GitHub-flavoured Markdown for a pull-request comment: a
  * heading with the outcome, both runs (file label, `serverInfo`, target,
- * suite version, date), and per version a heading with the counts and one
- * table per non-empty group (check, title, level, old → new, NEW's reason or
+ * suite version, date), and per version a heading with the counts, both
+ * runs' result statements (`OLD → NEW`) and one table per non-empty group (check, title, level, old → new, NEW's reason or
  * observation). Every string from the results or the labels is escaped
  * ({@link escapeMarkdown}); check IDs are code spans.
  */
@@ -182,7 +189,7 @@ export function renderDiffMarkdown(d: RunDiff, labels: DiffLabels, oldRun: RunRe
     `- **NEW** ${escapeMarkdown(labels.new)}: ${escapeMarkdown(runLine(newRun))}`,
   ];
   for (const v of d.versions) {
-    out.push('', `### ${v.version}: ${v.inOld && v.inNew ? counts(v) : onlyIn(v)}`);
+    out.push('', `### ${v.version}: ${v.inOld && v.inNew ? counts(v) : onlyIn(v)}`, '', `Result: ${escapeMarkdown(statements(v, oldRun, newRun))}`);
     const group = (name: string, es: DiffEntry[]) => {
       if (!es.length) return;
       const rows = es.map((e) => [
