@@ -15,6 +15,16 @@ import { SUITES_DIR } from '../model/paths.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/** The message `f` throws. */
+function errorOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '(no error)';
+}
+
 function catalogFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'msc-catalog-'));
   dirs.push(dir);
@@ -28,7 +38,7 @@ const TEXT = [
   '  - { id: "A", title: Things, scope: in }',
   '  - { id: "Z", title: Elsewhere, scope: out, reason: "Not this suite." }',
   'requirements:',
-  '  - { id: T-001, section: "A", level: MUST (S) }',
+  '  - { id: T-001, title: "A thing is done", section: "A", level: MUST (S) }',
   '  - { id: T-002, section: "Z" }',
   '  - { id: T-003 }',
   '',
@@ -45,6 +55,27 @@ describe('loadCatalog', () => {
       ['T-003', '', true],
     ]);
     expect([...c.levels]).toEqual([['T-001', 'MUST (S)'], ['T-002', undefined], ['T-003', undefined]]);
+    // A title as written; none given is empty (a bare list stays valid).
+    expect(c.requirements.map((r) => r.title)).toEqual(['A thing is done', '', '']);
+  });
+
+  it('rejects a title that is empty, padded, multi-line or longer than 110 characters, at file:line:col', () => {
+    const bad = (title: string) => errorOf(() => loadCatalog(catalogFile(`requirements:\n  - id: X-001\n    title: ${JSON.stringify(title)}\n`), 'requirements.yaml'));
+    expect(bad('')).toBe('requirements.yaml:3:12: schema: at requirements.0.title: must NOT have fewer than 1 characters');
+    expect(bad(' padded')).toMatch(/^requirements\.yaml:3:12: schema: at requirements\.0\.title: must match pattern /);
+    expect(bad('two\nlines')).toMatch(/^requirements\.yaml:3:12: schema: at requirements\.0\.title: must match pattern /);
+    expect(bad('x'.repeat(111))).toBe('requirements.yaml:3:12: schema: at requirements.0.title: must NOT have more than 110 characters');
+    expect(loadCatalog(catalogFile(`requirements:\n  - id: X-001\n    title: ${'x'.repeat(110)}\n`)).requirements[0]!.title).toHaveLength(110);
+  });
+
+  it('the bundled catalog titles every requirement', () => {
+    const c = loadCatalog(join(SUITES_DIR, '_catalog', 'requirements.yaml'));
+    expect(c.requirements.length).toBeGreaterThan(100);
+    expect(c.requirements.filter((r) => r.title === '').map((r) => r.id)).toEqual([]);
+    // Titles say different things: no two requirements share one.
+    const seen = new Map<string, string>();
+    const dup = c.requirements.filter((r) => seen.has(r.title) || !seen.set(r.title, r.id)).map((r) => `${r.id} = ${seen.get(r.title)}`);
+    expect(dup).toEqual([]);
   });
 
   it('reads a path once while the file is unchanged, and again after it changes', () => {

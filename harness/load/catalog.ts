@@ -6,9 +6,10 @@
  * levels, versions).
  *
  * A catalog holds `sections` (`scope: in | out`, an out section with its
- * `reason`) and `requirements` (`id`, and optionally `section`, `level`,
- * `versions`, `source`); an entry without `section` counts as in scope, so a
- * custom suite may keep a bare list of IDs.
+ * `reason`) and `requirements` (`id`, and optionally `title`, `section`,
+ * `level`, `versions`, `source`); an entry without `section` counts as in
+ * scope, so a custom suite may keep a bare list of IDs. The bundled catalog
+ * titles every entry (`catalog.test.ts` holds it to that).
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +28,8 @@ export interface CatalogSection {
 /** One requirement of the catalog, its fields as the catalog states them. */
 export interface CatalogRequirement {
   id: string;
+  /** What the requirement demands, one short line (at most 110 characters, plain text), e.g. `A response has exactly one of result and error`; empty when not given. */
+  title: string;
   /** A `CatalogSection.id`; absent: in scope, listed under no section. */
   section?: string;
   /** Level text, e.g. `MUST (S)`, `SHOULD (11-05, 03-26) → MUST (06-18+)`, `U`, `guidance`; empty when not given. */
@@ -101,7 +104,7 @@ function readCatalog(path: string, display: string): Catalog {
     ids.add(r.id);
     if (r.section !== undefined && !sectionIds.has(r.section))
       fail(p, ['requirements', i, 'section'], `unknown section "${r.section}" (sections: ${[...sectionIds].join(', ') || 'none'})`);
-    return Object.freeze({ id: r.id, ...(r.section !== undefined ? { section: r.section } : {}), level: r.level ?? '', versions: r.versions ?? '', source: r.source ?? '' });
+    return Object.freeze({ id: r.id, title: r.title ?? '', ...(r.section !== undefined ? { section: r.section } : {}), level: r.level ?? '', versions: r.versions ?? '', source: r.source ?? '' });
   });
   return Object.freeze({
     file: display,
