@@ -15,8 +15,7 @@ let reference: RunResults;
 let broken: RunResults;
 beforeAll(async () => {
   // The variant serves a never-issued session ID: two MUST checks fail (fixtures/variants/sessions.ts, unknown-session-served).
-  reference = await runSuiteAgainst({}, [V], { sessionSamples: 16 });
-  broken = await runSuiteAgainst({ unknownSession: 'serve' }, [V], { sessionSamples: 16 });
+  [reference, broken] = await Promise.all([runSuiteAgainst({}, [V], { sessionSamples: 16 }), runSuiteAgainst({ unknownSession: 'serve' }, [V], { sessionSamples: 16 })]);
 });
 
 /** `r` with the checks `change` returns a replacement for replaced. */
