@@ -123,7 +123,7 @@ function program(io: CliIo): Command {
     .option('--cwd <dir>', 'with --stdio: working directory of the server command')
     .option('--env <NAME=value>', 'with --stdio: set this variable for the server command (repeatable); only names are recorded', parseEnvFlag, [])
     .option('--protocol-version <version>', `protocol revision to test (repeatable, or "all" for every session-era revision; default: the newest the server negotiates, else ${DEFAULT_VERSION})`, collect, [])
-    .option('--out <dir>', 'folder for results.json, junit.xml, report.html', 'results')
+    .option('--out <dir>', 'folder for results.json, junit.xml, report.html, summary.md, badge.svg', 'results')
     .option('--scenario <id>', 'run only this scenario (repeatable)', collect, [])
     .option('--suite <path>', 'folder of scenarios (or one scenario file) instead of the bundled suite')
     .option('--list', 'print the scenarios with their checks, levels and requirement IDs, and exit')
