@@ -68,6 +68,25 @@ export interface RunnerContext {
    * each with `observed`. One root cause instead of a hundred timeouts.
    */
   unanswered?: { check: string; kind: string; observed: string };
+  /**
+   * The run's watch on the target going away mid-run (a started process that
+   * exited, a port that refuses connections). When it is gone, nothing more
+   * is sent: one check of the whole run (the first to meet it) is `error`
+   * (`target-gone`, with the exit code and the end of stderr), every other
+   * pending check `blocked` (`target-gone`, naming that check). Absent: a
+   * broken connection is an `error` of its step as usual.
+   */
+  liveness?: TargetLiveness;
+}
+
+/** What the runner asks about the target's life (see `RunnerContext.liveness`); made by the run (`suite.ts`). */
+export interface TargetLiveness {
+  /** Without waiting: words for why the target is gone when that is already known, else undefined. */
+  known(): string | undefined;
+  /** After a broken exchange: words for why the target is gone, or undefined when it is still up. Never rejects. */
+  check(): Promise<string | undefined>;
+  /** Claims the root cause for `check` (`<check id>@<version>`): the first caller's key is returned to every caller. */
+  claim(check: string): string;
 }
 
 /** Makes the transport of one scenario run. */
@@ -236,6 +255,16 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     decideRest('blocked', { reason: ENGINE_REASON.targetNotAnswering, expected: 'an answer to initialize before any scenario', observed: u.observed });
     status = 'error';
   }
+  /** The target is gone (`words`): the run's first such check (of `own`, else of the pending) is error, the rest blocked; nothing more is sent. */
+  const targetGone = (words: string, own: CheckState[]) => {
+    const first = (own.length ? own : pending())[0];
+    const holder = first && ctx.liveness ? ctx.liveness.claim(`${scenario.id}/${first.decl.id}@${version}`) : undefined;
+    if (first && holder === `${scenario.id}/${first.decl.id}@${version}`) decide(first, 'error', { reason: ENGINE_REASON.targetGone, expected: 'a target that stays up for the whole run', observed: words });
+    decideRest('blocked', { reason: ENGINE_REASON.targetGone, expected: 'a target that stays up for the whole run', observed: `${words} (the root cause is the error on ${holder ?? 'another check'})` });
+    status = 'error';
+  };
+  const goneAtStart = ctx.signal?.aborted ? undefined : ctx.liveness?.known();
+  if (pending().length && goneAtStart !== undefined) targetGone(goneAtStart, []);
   const keep = (rec: ExchangeRecord) => {
     // Numbered when it ends: a probe's concurrent exchanges still get distinct, ordered seqs.
     rec.seq = transcript.length;
@@ -300,15 +329,31 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         const probe = PROBES[step.probe]!;
         let unrecorded = 0;
         const shared = ctx.shared ?? new Map<string, Promise<unknown>>();
+        // A probe retries what fails (refusals, broken connections): once the target is gone it is stopped, not left to retry.
+        const probeStop = new AbortController();
+        const onRunAbort = () => probeStop.abort(ctx.signal?.reason);
+        if (ctx.signal?.aborted) onRunAbort();
+        ctx.signal?.addEventListener('abort', onRunAbort, { once: true });
+        let probeGone: string | undefined;
+        const watchGone = async (ex: Exchange): Promise<Exchange> => {
+          if (ex.record.error?.kind === 'connection' && ctx.liveness && probeGone === undefined) {
+            const words = await ctx.liveness.check();
+            if (words !== undefined && probeGone === undefined) {
+              probeGone = `${ex.record.error.message}; ${words}`;
+              probeStop.abort(ENGINE_REASON.targetGone);
+            }
+          }
+          return ex;
+        };
         const res = await probe.run({
           params: interpolate(step.with ?? {}, vars),
           protocolVersion: version,
           ...(ctx.initializeLatencyMs !== undefined ? { initializeLatencyMs: ctx.initializeLatencyMs } : {}),
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          signal: probeStop.signal,
           request: async (spec, opts) => {
             const record = opts?.transcript !== false;
             if (!record) unrecorded++;
-            return track(await send(spec, step.id, record, opts?.watch)).ex;
+            return watchGone(track(await send(spec, step.id, record, opts?.watch)).ex);
           },
           transport: transport.kind,
           message: async (msg, opts) => {
@@ -322,18 +367,23 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
               ...(opts?.windowMs !== undefined ? { windowMs: opts.windowMs } : {}),
             });
             if (record) keep(sent.ex.record);
-            return track(sent).ex;
+            return watchGone(track(sent).ex);
           },
           record: (rec, note) => keep({ ...structuredClone(rec), step: step.id, ...(note ? { note: rec.note ? `${rec.note}; ${note}` : note } : {}) }),
           once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
             if (!shared.has(key)) shared.set(key, fn());
             return shared.get(key) as Promise<T>;
           },
-        });
+        }).finally(() => ctx.signal?.removeEventListener('abort', onRunAbort));
         obs.subject = res.output;
         if (unrecorded && transcript.length) {
           const last = transcript[transcript.length - 1]!;
           last.note = `${last.note ? `${last.note}; ` : ''}probe ${step.probe} sent ${unrecorded} further exchanges not kept in the transcript`;
+        }
+        const goneInProbe = ctx.signal?.aborted ? undefined : (probeGone ?? (res.error ? await ctx.liveness?.check() : undefined));
+        if (goneInProbe !== undefined) {
+          targetGone(`step ${step.id}: ${probeGone ? '' : `${res.error!.message}; `}${goneInProbe}`, []);
+          break;
         }
         if (res.error) {
           decideRest('error', { reason: res.error.kind, observed: `${res.error.message}. ${res.output.summary}` });
@@ -359,6 +409,13 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       // The ladder over this transport: rungs narrowed to another one neither decide nor explain anything here.
       const ladder = (step.outcomes ?? []).filter((o) => !o.transports || o.transports.includes(transport.kind));
       const brokeAt = sends ? obs.record?.error : undefined;
+      // A connection that broke because the target went away says nothing about this step: it is the run's root cause.
+      const gone = brokeAt?.kind === 'connection' && ctx.liveness ? await ctx.liveness.check() : undefined;
+      if (gone !== undefined && !ctx.signal?.aborted) {
+        const mine = new Set([...Object.keys(step.expect ?? {}), ...ladder.flatMap((o) => Object.keys(o.record))]);
+        targetGone(`step ${step.id}: ${brokeAt!.kind}: ${brokeAt!.message}; ${gone}`, pending().filter((st) => mine.has(st.decl.id)));
+        break;
+      }
       if (brokeAt) {
         const explicit = ladder.find((o) => o.when && mentionsTransportError(o.when) && matches(o.when, obs));
         if (!explicit && brokeAt.kind === 'exited') {

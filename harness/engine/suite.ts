@@ -14,7 +14,7 @@ import { DEFAULT_VERSION } from '../model/versions.js';
 import { SUITE_VERSION } from '../model/paths.js';
 import { stdioTransport } from '../transport/stdio.js';
 import type { StdioCommand } from '../transport/stdio-process.js';
-import type { TransportFactory } from './runner.js';
+import type { TargetLiveness, TransportFactory } from './runner.js';
 
 /** The check that carries the root cause when the target answers no initialize (LIFE-INIT-002: initialize succeeds). */
 export const ROOT_CAUSE_CHECK = 'lifecycle.initialize.result/initialize-succeeds';
@@ -47,6 +47,13 @@ export interface SuiteRunOptions {
   headers?: Record<string, string>;
   /** Judge a stdio server instead (`--stdio`): every scenario run starts its own process of this command; `url` is ignored. */
   stdio?: StdioCommand;
+  /**
+   * Watch on the target going away mid-run (`harness/target/target.ts`
+   * `watchTarget`): once it is gone, one check is `error` and every other
+   * pending one `blocked` (reason `target-gone`), without one timeout or
+   * connection error each.
+   */
+  targetWatch?: Pick<TargetLiveness, 'known' | 'check'>;
 }
 
 /** Counts verdicts per verdict and per level × verdict. */
@@ -116,6 +123,13 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
           }
         : undefined;
     const shared = new Map<string, Promise<unknown>>();
+    // One root cause per run when the target goes away: the first check to meet it holds the error.
+    let rootCause: string | undefined;
+    const liveness: TargetLiveness | undefined = opts.targetWatch && {
+      known: () => opts.targetWatch!.known(),
+      check: () => opts.targetWatch!.check(),
+      claim: (check) => (rootCause ??= check),
+    };
     const jobs = versions.flatMap((v) => opts.scenarios.map((s) => ({ s, v })));
     // A server that issues session IDs keeps a GET stream per session: each scenario holds its own sessions' streams,
     // so `get-stream` holders need not take turns. Without session IDs (or when unsure) the stream is the server's.
@@ -139,6 +153,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
         ...(opts.headers ? { headers: opts.headers } : {}),
         ...(stdioFactory ? { transport: stdioFactory } : {}),
         ...(unanswered ? { unanswered } : {}),
+        ...(liveness ? { liveness } : {}),
         era: d.era.era,
         ...(d.era.era === 'unknown' ? { eraUnknown: `era unknown: ${d.era.error ?? 'no usable answer'}` } : {}),
       });

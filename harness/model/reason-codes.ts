@@ -34,6 +34,8 @@ export const ENGINE_REASON = {
   secondSessionFailed: 'second-session-failed',
   /** No initialize of discovery got an answer: every check that needs one is blocked, the root cause is on one check (runner). */
   targetNotAnswering: 'target-not-answering',
+  /** The target went away mid-run (its process exited, its port refuses connections): one check is error, the rest blocked (runner). */
+  targetGone: 'target-gone',
   /** The era is unknown (server/discover had no usable answer): checks at 2026-07-28 and later are `error`, never a guess (runner). */
   eraUnknown: 'era-unknown',
   /** The scenario applies to Streamable HTTP only, and the run speaks stdio (runner). */
@@ -64,6 +66,7 @@ export const ENGINE_REASON_VERDICTS: Readonly<Record<EngineReason | (typeof TRAN
   'server-refused': ['error'],
   'second-session-failed': ['error'],
   'target-not-answering': ['blocked'],
+  'target-gone': ['error', 'blocked'],
   'era-unknown': ['error'],
   'transport-http-only': ['not-applicable'],
   'transport-stdio-only': ['not-applicable'],

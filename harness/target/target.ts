@@ -105,6 +105,10 @@ export interface StartedTarget {
   stderr(): string;
   /** Exit code once the leader exited (null: killed by a signal; undefined: still running). */
   exitCode(): number | null | undefined;
+  /** Resolves when the leader has exited (whatever the cause). */
+  readonly exited: Promise<void>;
+  /** True once `stop` was called: an exit after that is the harness's doing, not the target's. */
+  stopRequested(): boolean;
   /** Stops the whole process group; idempotent. @param graceMs wait between SIGTERM and SIGKILL */
   stop(graceMs?: number): Promise<void>;
   /** Sends SIGKILL to the group at once (for process exit paths that cannot wait). */
@@ -186,6 +190,8 @@ export async function startCommand(command: string, urlTemplate: string, startup
     stdout: () => out.toString(),
     stderr: () => err.toString(),
     exitCode: () => code,
+    exited,
+    stopRequested: () => stopped !== undefined,
     killNow,
     stop(graceMs = 2_000) {
       stopped ??= (async () => {
@@ -230,4 +236,70 @@ export async function startCommand(command: string, urlTemplate: string, startup
       await Promise.race([exited, new Promise((r) => setTimeout(r, 50))]);
     }
   }
+}
+
+/** Bytes of the target's stderr quoted when it is gone (its last lines). */
+export const GONE_STDERR_CHARS = 600;
+
+/** How long, after its port refused a connection, the harness waits for a started target's exit to be reported (ms). */
+export const EXIT_GRACE_MS = 1_000;
+
+/**
+ * Tells whether the target went away during the run (structurally the
+ * engine's `TargetLiveness`): words for why, or undefined while it is up.
+ */
+export interface TargetWatch {
+  /** Without waiting: words for a started process that has exited (not by the harness's `stop`), else undefined. */
+  known(): string | undefined;
+  /**
+   * After an exchange broke on its connection: resolves words when the
+   * target is gone — a started process that exited (its exit code and the
+   * end of its stderr), or a port that refuses connections — and undefined
+   * while it still accepts connections (or cannot tell: a TCP probe that
+   * timed out is taken as up). Never rejects.
+   */
+  check(): Promise<string | undefined>;
+}
+
+/** The last lines of a stderr tail, at most `GONE_STDERR_CHARS`, quoted; `no stderr output` when empty. */
+export function stderrEnd(stderr: string): string {
+  const t = stderr.trimEnd();
+  if (!t) return 'no stderr output';
+  return `stderr ends: ${JSON.stringify(t.length > GONE_STDERR_CHARS ? `…${t.slice(-GONE_STDERR_CHARS)}` : t)}`;
+}
+
+/**
+ * Watches the target of a run for going away mid-run: `url`'s host and
+ * port, and the process the harness started for it when there is one.
+ * @param url the MCP endpoint being judged
+ * @param started the started target (`--command`, the bundled reference), if any
+ */
+export function watchTarget(url: string, started?: StartedTarget): TargetWatch {
+  let host = '';
+  let port = 0;
+  try {
+    ({ host, port } = hostPort(new URL(url)));
+  } catch {
+    /* not a URL: nothing to probe */
+  }
+  const known = (): string | undefined => {
+    if (!started || started.stopRequested()) return undefined;
+    const code = started.exitCode();
+    if (code === undefined) return undefined;
+    return `the target process (pid ${started.pid}) exited ${code === null ? 'on a signal' : `with code ${code}`} during the run; ${stderrEnd(started.stderr())}`;
+  };
+  return {
+    known,
+    async check() {
+      const now = known();
+      if (now !== undefined || started?.stopRequested() || !port) return now;
+      const refused = await tcpProbe(host, port, 1_000).then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' ? e : undefined),
+      );
+      if (!refused) return known();
+      if (started) await Promise.race([started.exited, new Promise((r) => setTimeout(r, EXIT_GRACE_MS).unref())]);
+      return known() ?? `the target no longer accepts connections at ${host}:${port} (${refused.code})`;
+    },
+  };
 }
