@@ -19,7 +19,7 @@ import { answeredIds, strayResponse, subjectOf } from '../transport/subject.js';
 import { interpolate, UnknownVariableError } from '../model/interpolate.js';
 import { describeMatcher, describeObservation, describeStray, matches, resolvePointer, type Observation } from './match.js';
 import { badVerdictFor, capVerdict } from '../model/verdict-policy.js';
-import { inRange } from '../model/versions.js';
+import { inRange, STATELESS_SINCE } from '../model/versions.js';
 import { PROBES } from '../probes/index.js';
 import { unsupportedSentence, type RevisionSupport } from './discovery.js';
 import { streamableHttpTransport } from '../transport/streamable-http.js';
@@ -77,6 +77,14 @@ export interface RunnerContext {
    * broken connection is an `error` of its step as usual.
    */
   liveness?: TargetLiveness;
+  /** The target's era from discovery (`session-era`, `stateless-era`, `dual-era`, `unknown`): the variable `era` of the run. */
+  era?: string;
+  /**
+   * Set when the era is unknown (a discovery probe had no usable answer):
+   * checks at 2026-07-28 and later take `error` (`era-unknown`) with this
+   * text as observed, and nothing is sent for them (never a guess from silence).
+   */
+  eraUnknown?: string;
 }
 
 /** What the runner asks about the target's life (see `RunnerContext.liveness`); made by the run (`suite.ts`). */
@@ -190,7 +198,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   for (const c of scenario.checks) states.set(c.id, { decl: c, level: levelAt(c, version), seqs: [] });
   const target = new URL(ctx.url);
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: target.origin, port };
+  const vars: Record<string, unknown> = { protocolVersion: version, url: ctx.url, origin: target.origin, port, ...(ctx.era ? { era: ctx.era } : {}) };
   for (const [k, v] of Object.entries({ ...DEFAULT_RUN_OPTIONS, ...ctx.options })) if (v !== undefined) vars[k] = v;
   let serverInfo: Record<string, unknown> | undefined;
   let jsonRpcId = 0;
@@ -223,6 +231,16 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   }
   for (const st of states.values())
     if (st.verdict === undefined && !inRange(version, st.decl.versions)) decide(st, 'not-applicable', { reason: ENGINE_REASON.versionOutOfRange });
+  // A server that speaks only 2026-07-28 (era detection) has no session era at all: no session-era rule applies to it,
+  // version negotiation's included (its initialize answer is judged by stateless.eras).
+  if (pending().length && ctx.era === 'stateless-era' && version < STATELESS_SINCE) {
+    decideRest('not-applicable', {
+      reason: ENGINE_REASON.versionNotSupportedByServer,
+      expected: `a server that negotiates ${version}`,
+      observed: `era detection: the server speaks only 2026-07-28 (server/discover answered, no initialize negotiated a revision), so the rules of ${version} do not apply`,
+    });
+    status = 'not-applicable';
+  }
   if (pending().length && ctx.revision?.support === 'not-supported' && !scenario.runsAtUnsupportedVersions) {
     decideRest('not-applicable', {
       reason: ENGINE_REASON.versionNotSupportedByServer,
@@ -253,6 +271,10 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
     for (const st of pending())
       if (`${scenario.id}/${st.decl.id}` === u.check) decide(st, 'error', { reason: u.kind, observed: u.observed });
     decideRest('blocked', { reason: ENGINE_REASON.targetNotAnswering, expected: 'an answer to initialize before any scenario', observed: u.observed });
+    status = 'error';
+  }
+  if (pending().length && ctx.eraUnknown !== undefined && version >= STATELESS_SINCE) {
+    decideRest('error', { reason: ENGINE_REASON.eraUnknown, expected: `an answer to server/discover that tells whether the server serves ${version}`, observed: ctx.eraUnknown });
     status = 'error';
   }
   /** The target is gone (`words`): the run's first such check (of `own`, else of the pending) is error, the rest blocked; nothing more is sent. */
@@ -517,7 +539,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   });
   const captures: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars))
-    if (!['url', 'origin', 'port', 'protocolVersion', ...Object.keys(DEFAULT_RUN_OPTIONS), 'sessionTtlMs'].includes(k) && v !== undefined) captures[k] = v;
+    if (!['url', 'origin', 'port', 'protocolVersion', 'era', ...Object.keys(DEFAULT_RUN_OPTIONS), 'sessionTtlMs'].includes(k) && v !== undefined) captures[k] = v;
   const run: ScenarioRun = {
     key,
     id: scenario.id,

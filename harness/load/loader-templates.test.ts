@@ -106,7 +106,7 @@ describe('parameterised macros', () => {
     const bad = ['id: m', 'params:', '  p: { default: loud }', 'steps:', '  - http: { preset: "${p}" }', ''].join('\n');
     const e = errorOf({ '_steps/m.yaml': bad, 'a.yaml': scenario(JUDGE) });
     expect([e.file, e.line, e.col]).toEqual(['_steps/m.yaml', 5, 21]);
-    expect(e.problem).toMatch(/^schema: at http\.preset: must be one of "session", "bare", "none" \(with the parameters' defaults\)$/);
+    expect(e.problem).toMatch(/^schema: at http\.preset: must be one of "session", "bare", "none", "stateless" \(with the parameters' defaults\)$/);
   });
 
   it('a value that makes a macro step invalid is reported at the use, naming the macro line', () => {
@@ -115,7 +115,7 @@ describe('parameterised macros', () => {
     // ping's params: 5 is valid (params take any JSON); strict's preset is not.
     expect(e.file).toBe('a.yaml');
     expect([e.line, e.col]).toEqual([9, 10]);
-    expect(e.problem).toBe('schema: at http.preset: must be one of "session", "bare", "none" (macro "strict" with the parameters given) (in macro strict, _steps/strict.yaml:5:21)');
+    expect(e.problem).toBe('schema: at http.preset: must be one of "session", "bare", "none", "stateless" (macro "strict" with the parameters given) (in macro strict, _steps/strict.yaml:5:21)');
   });
 
   it('macros nest: steps are named <use id or macro>.<step>, a one-step macro used with an id by that id', () => {
