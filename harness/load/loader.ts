@@ -14,7 +14,7 @@
  * nested), and the load-time variable `{{suiteVersion}}`.
  */
 import { readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { isMap, isNode, isSeq, type Node as YamlNode } from 'yaml';
 import { schemaValidator } from '../model/json-schema.js';
 import type { TransportKind } from '../model/scenario.js';
@@ -28,7 +28,9 @@ import { MAX_BAD, SEVERITY } from '../model/verdict-policy.js';
 import { checkLevelProblem } from '../model/levels.js';
 import { messageValidator } from '../model/message-schemas.js';
 import { ScenarioError, fail, locate as posOf, parseYaml, validate, validateAt, type Parsed } from './source.js';
-import { loadCatalog, requirementIds, type RequirementIds } from './catalog.js';
+import { loadCatalog, rememberCatalog, requirementIds, type RequirementIds } from './catalog.js';
+import { readCompiledSuite } from './compiled.js';
+import { SUITES_DIR } from '../model/paths.js';
 
 export { ScenarioError, parseYaml, fail, validate, type Parsed } from './source.js';
 
@@ -582,11 +584,31 @@ function walk(dir: string, out: string[]): void {
 
 /**
  * Loads every scenario under `suiteRoot` (files in `_`-prefixed folders are
- * macros, catalogs and profiles, not scenarios).
+ * macros, catalogs and profiles, not scenarios). For the bundled `suites/`
+ * with its own catalog, the models compiled at build time
+ * (`dist/suite.compiled.json`, see `compiled.ts`) when their inputs are
+ * unchanged; else, and for any other folder, the YAML.
  * @param catalogPath requirement catalog; defaults to `<suiteRoot>/_catalog/requirements.yaml`
  * @throws ScenarioError for the first invalid file, or for a duplicate scenario ID
  */
 export function loadSuite(suiteRoot: string, catalogPath = join(suiteRoot, '_catalog', 'requirements.yaml')): Scenario[] {
+  // The bundled suite with its own catalog: the models compiled at build time, while their inputs are unchanged.
+  if (resolve(suiteRoot) === resolve(SUITES_DIR) && resolve(catalogPath) === resolve(suiteRoot, '_catalog', 'requirements.yaml')) {
+    const compiled = readCompiledSuite(suiteRoot);
+    if (compiled) {
+      rememberCatalog(catalogPath, compiled.catalog);
+      return compiled.scenarios;
+    }
+  }
+  return loadSuiteFromYaml(suiteRoot, catalogPath);
+}
+
+/**
+ * Loads every scenario under `suiteRoot` from its YAML files, never from the
+ * compiled suite (as `loadSuite` does for any other folder).
+ * @throws ScenarioError as `loadSuite`
+ */
+export function loadSuiteFromYaml(suiteRoot: string, catalogPath = join(suiteRoot, '_catalog', 'requirements.yaml')): Scenario[] {
   if (!existsSync(suiteRoot)) throw new ScenarioError(suiteRoot, 1, 1, 'suite folder does not exist');
   const ids = loadRequirementIds(catalogPath);
   const macros = loadMacros(suiteRoot);
