@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createReferenceServer } from '../fixtures/reference-server.js';
 import { VARIANTS } from '../fixtures/variants.js';
 import { exitCodeFor, renderJson, runSuite, RunSuiteError, type CheckResult } from './api.js';
+import { escapeHtml } from '../reports/html.js';
 import { freePort, groupAlive } from './target/target.js';
 
 const SCENARIOS = ['lifecycle.initialize.result', 'lifecycle.ping'];
@@ -61,6 +62,11 @@ describe('runSuite', () => {
     expect(readdirSync(out).sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md']);
     expect(written.sort()).toEqual(['badge.svg', 'junit.xml', 'report.html', 'results.json', 'summary.md'].map((f) => join(out, f)));
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(renderJson(r));
+    // The catalog's entry for exactly the requirements cited, titled; the report's matrix shows the titles.
+    expect(Object.keys(r.requirements ?? {}).sort()).toEqual([...new Set(r.checks.flatMap((c) => c.requirements))].sort());
+    expect(r.requirements?.['LIFE-PING-001']).toEqual({ title: 'A ping is answered promptly with an empty result', level: 'MUST (receiver)', source: 'basic/utilities/ping#behavior-requirements' });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const { title } of Object.values(r.requirements!)) expect(html).toContain(`<td class="req-title">${escapeHtml(title)}</td>`);
   });
 
   it('without a target starts the bundled reference server, and stops it afterwards', async () => {

@@ -18,6 +18,7 @@ import { setMaxListeners } from 'node:events';
 import type { CheckResult, RunDiscovery, RunResults, TargetInfo } from './model/results.js';
 import type { Scenario } from './model/scenario.js';
 import { loadSuite, loadScenario, loadRequirementIds, ScenarioError } from './load/loader.js';
+import { citedRequirements, loadCatalog } from './load/catalog.js';
 import { applyBaseline, loadBaseline, type BaselineEntry } from './load/baseline.js';
 import { loadExpectedFailures } from './load/expected-failures.js';
 import { runSuite as runEngine } from './engine/suite.js';
@@ -379,7 +380,8 @@ export async function runPrepared(prepared: PreparedRun): Promise<RunResults> {
         target: { ...results.target, stdout: started.stdout(), stderr: started.stderr(), exitCode: started.exitCode() ?? null },
       };
     }
-    results = { ...results, options: { ...results.options, strict: o.strict === true } };
+    // The catalog's title, level and source of each cited requirement, for the reports (loaded, and cached, when the suite was).
+    results = { ...results, options: { ...results.options, strict: o.strict === true }, requirements: citedRequirements(loadCatalog(prepared.catalog), results.checks) };
     if (o.out !== undefined) {
       let paths: ReportPaths;
       try {

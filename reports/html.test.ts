@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import type { RunResults } from '../harness/model/results.js';
 import { resultStatements } from '../harness/model/statement.js';
 import { areaOf, escapeHtml, renderHtml } from './html.js';
-import { HOSTILE, makeSampleResults, makeStdioSampleResults, STDIO_COMMAND } from './sample-results.js';
+import { HOSTILE, makeSampleResults, makeStdioSampleResults, SAMPLE_REQUIREMENTS, STDIO_COMMAND } from './sample-results.js';
 
 const results = makeSampleResults();
 const html = renderHtml(results);
@@ -80,7 +80,9 @@ describe('renderHtml', () => {
     const ids = sectionIds(html);
     expect([...ids].sort()).toEqual(results.checks.map((c) => `${c.id}@${c.protocolVersion}`).sort());
     expect(new Set(ids).size).toBe(16);
-    for (const [, href] of html.matchAll(/href="#([^"]*)"/g)) expect(ids).toContain(unescape(href!));
+    // Every local link leads to a check's section or to a requirement's matrix row.
+    const rowIds = [...html.matchAll(/<tr id="([^"]*)">/g)].map((m) => unescape(m[1]!));
+    for (const [, href] of html.matchAll(/href="#([^"]*)"/g)) expect(unescape(href!).startsWith('req-') ? rowIds : ids).toContain(unescape(href!));
     const verdicts = ids.map((id) => results.checks.find((c) => `${c.id}@${c.protocolVersion}` === id)!.verdict);
     expect(verdicts).toEqual(['fail', 'error', 'blocked', 'warn', 'skipped', 'info', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'pass', 'not-applicable', 'not-applicable', 'not-applicable']);
     // The five that need attention sit under their heading, before the matrix; the rest after it.
@@ -176,22 +178,48 @@ describe('renderHtml', () => {
     expect(html).toContain('<span class="badge v-pass">pass</span> <span data-count="pass">7</span>');
     expect(html).toContain('<span class="badge v-error">error</span> <span data-count="error">1</span>');
     // HTTP-SESS-008 is cited by delete-accepted and request-after-delete-404: worst is n/a at 06-18, error at 11-25.
-    const row = html.match(/<tr><th scope="row">HTTP-SESS-008<\/th>(.*?)<\/tr>/s)?.[1] ?? '';
-    // The checks citing it, by title, each linking to its worst verdict's section; then the worst verdict per version.
+    const row = html.match(/<tr id="req-HTTP-SESS-008"><th scope="row">HTTP-SESS-008 <span class="req-level">MUST \(C\); the server has to make this work<\/span><\/th>(.*?)<\/tr>/s)?.[1] ?? '';
+    // The catalog's title; the checks citing it, by title, each linking to its worst verdict's section; then the worst verdict per version.
     expect(row).toMatch(
-      /^<td class="req-checks"><a href="#session-delete\/delete-accepted@2025-11-25">DELETE with the session ID terminates the session<\/a><br><a href="#session-delete\/request-after-delete-404@2025-11-25">Requests with a terminated session ID get 404<\/a><\/td>/,
+      /^<td class="req-title">After a 404, the client starts a new session with a fresh initialize carrying no session id<\/td><td class="req-checks"><a href="#session-delete\/delete-accepted@2025-11-25">DELETE with the session ID terminates the session<\/a><br><a href="#session-delete\/request-after-delete-404@2025-11-25">Requests with a terminated session ID get 404<\/a><\/td>/,
     );
     expect(row).toMatch(/<td><a class="badge v-not-applicable" href="#session-delete\/delete-accepted@2025-06-18">not-applicable<\/a><\/td>/);
     expect(row).toMatch(/<td><a class="badge v-error" href="#session-delete\/delete-accepted@2025-11-25">error<\/a><\/td>$/);
-    const rows = [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th>/g)].map((m) => m[1]);
+    const rows = [...html.matchAll(/<tr id="req-[^"]*"><th scope="row">([^<]*)/g)].map((m) => m[1]!.trim());
     expect(rows).toEqual(['HTTP-SESS-001', 'HTTP-SESS-002', 'HTTP-SESS-003', 'HTTP-SESS-004', 'HTTP-SESS-005', 'HTTP-SESS-006', 'HTTP-SESS-007', 'HTTP-SESS-008', 'HTTP-SSE-010']);
+  });
+
+  it('shows the catalog level and title of each requirement in the matrix, escaped, and none where the catalog gives none', () => {
+    expect(html).toContain('<thead><tr><th>Requirement</th><th>Title</th><th>Checks citing it</th><th>2025-06-18</th><th>2025-11-25</th></tr></thead>');
+    const rowOf = (page: string, id: string) => page.match(new RegExp(`<tr id="req-${id}">(.*?)</tr>`, 's'))?.[1] ?? '';
+    // Target-looking markup in a title or level is text.
+    expect(rowOf(html, 'HTTP-SESS-005')).toContain(`<td class="req-title">${escapeHtml(SAMPLE_REQUIREMENTS['HTTP-SESS-005']!.title)}</td>`);
+    expect(rowOf(html, 'HTTP-SESS-003')).toContain(`<span class="req-level">${escapeHtml(SAMPLE_REQUIREMENTS['HTTP-SESS-003']!.level)}</span>`);
+    expect(html).not.toContain(SAMPLE_REQUIREMENTS['HTTP-SESS-005']!.title);
+    // Every requirement the results describe has its title in its row.
+    for (const [id, r] of Object.entries(SAMPLE_REQUIREMENTS)) expect(rowOf(html, id)).toContain(`<td class="req-title">${escapeHtml(r.title)}</td>`);
+    // HTTP-SSE-010 is not in the catalog: no level, an empty title cell.
+    expect(rowOf(html, 'HTTP-SSE-010')).toMatch(/^<th scope="row">HTTP-SSE-010<\/th><td class="none">—<\/td><td class="req-checks">/);
+    // An entry with an empty title or level (a bare catalog list) shows neither.
+    const bare = makeSampleResults();
+    bare.requirements = { ...bare.requirements, 'HTTP-SESS-001': { title: '', level: '', source: '' } };
+    expect(rowOf(renderHtml(bare), 'HTTP-SESS-001')).toMatch(/^<th scope="row">HTTP-SESS-001<\/th><td class="none">—<\/td><td class="req-checks">/);
+    // Results without requirements (written before titles existed): no Title column, IDs only.
+    const old = makeSampleResults();
+    delete old.requirements;
+    const page = renderHtml(old);
+    expect(page).toContain('<thead><tr><th>Requirement</th><th>Checks citing it</th><th>2025-06-18</th>');
+    expect(page).not.toContain('req-title');
+    expect(page).not.toContain('req-level">');
+    expect(rowOf(page, 'HTTP-SESS-008')).toMatch(/^<th scope="row">HTTP-SESS-008<\/th><td class="req-checks">/);
+    expectInert(page, old);
   });
 
   it('details each check with expected, observed, spec link and transcript', () => {
     const section = html.match(/<section id="session-id\/visible-ascii@2025-06-18"[\s\S]*?<\/section>/)?.[0] ?? '';
     expect(section).toContain('<span class="badge v-fail">fail</span>');
     expect(section).toContain('<dt>Level</dt><dd>MUST</dd>');
-    expect(section).toContain('<code>HTTP-SESS-002</code>, <code>HTTP-SESS-003</code>');
+    expect(section).toContain('<a href="#req-HTTP-SESS-002"><code>HTTP-SESS-002</code></a>, <a href="#req-HTTP-SESS-003"><code>HTTP-SESS-003</code></a>');
     expect(section).toMatch(/<h4>Expected<\/h4><pre>session ID of visible ASCII/);
     expect(section).toContain('<a href="https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#session-management"');
     expect(section).toMatch(/<details><summary>Transcript \(1 exchange\)<\/summary><pre>000 TX POST/);

@@ -104,12 +104,14 @@ function cspHash(text: string): string {
  * - "Failures and warnings": one `<section id="<check id>@<version>"
  *   class="check" data-verdict data-level data-area>` per check that is
  *   fail, error, blocked, warn or skipped, worst first;
- * - the requirement matrix: each requirement cited, the checks citing it
- *   (their titles, linking to their sections) and its worst verdict per
- *   version;
+ * - the requirement matrix: each requirement cited (`<tr id="req-<ID>">`),
+ *   with the catalog's level and title when `results.requirements` has them,
+ *   the checks citing it (their titles, linking to their sections) and its
+ *   worst verdict per version;
  * - the other checks (info, pass, not-applicable), the scenario runs and the
  *   target's captured stdout/stderr.
- * Each check section holds verdict, level, requirements, reason, expected vs
+ * Each check section holds verdict, level, requirements (each linking to its
+ * matrix row), reason, expected vs
  * observed, spec link and its transcript slice folded in a `<details>` (a
  * slice equal to one already shown for the same scenario run links to it
  * instead). Checks at a revision the server does not negotiate get one
@@ -241,11 +243,15 @@ function badge(v: Verdict, href?: string): string {
 }
 
 /**
- * Requirement × version matrix: per requirement cited, the checks citing it
- * (their titles, each linking to its section at the version of its worst
- * verdict) and per version the worst verdict linking to the check that gave it.
+ * Requirement × version matrix: per requirement cited, its ID with the
+ * catalog's level under it and the catalog's title (a Title column only when
+ * the results carry `requirements`; a requirement the catalog lacks shows
+ * neither), the checks citing it (their titles, each linking to its section
+ * at the version of its worst verdict) and per version the worst verdict
+ * linking to the check that gave it. Each row is `<tr id="req-<ID>">`.
  */
 function matrix(results: RunResults): string {
+  const info = results.requirements;
   const reqs = [...new Set(results.checks.flatMap((c) => c.requirements))].sort((a, b) =>
     a.localeCompare(b, 'en', { numeric: true }),
   );
@@ -266,11 +272,14 @@ function matrix(results: RunResults): string {
       const title = (at ?? citing.find((c) => c.id === id))!.title;
       return at ? `<a href="#${escapeHtml(anchor(at))}">${escapeHtml(title)}</a>` : escapeHtml(title);
     });
-    return `<tr><th scope="row">${escapeHtml(req)}</th><td class="req-checks">${checks.join('<br>')}</td>${cells.join('')}</tr>`;
+    const r = info && Object.hasOwn(info, req) ? info[req] : undefined;
+    const level = r?.level ? ` <span class="req-level">${escapeHtml(r.level)}</span>` : '';
+    const title = !info ? '' : r?.title ? `<td class="req-title">${escapeHtml(r.title)}</td>` : '<td class="none">—</td>';
+    return `<tr id="req-${escapeHtml(req)}"><th scope="row">${escapeHtml(req)}${level}</th>${title}<td class="req-checks">${checks.join('<br>')}</td>${cells.join('')}</tr>`;
   });
   return `<h2 id="matrix">Requirement matrix</h2>
 <table class="matrix">
-<thead><tr><th>Requirement</th><th>Checks citing it</th>${results.protocolVersions.map((v) => `<th>${escapeHtml(v)}</th>`).join('')}</tr></thead>
+<thead><tr><th>Requirement</th>${info ? '<th>Title</th>' : ''}<th>Checks citing it</th>${results.protocolVersions.map((v) => `<th>${escapeHtml(v)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
@@ -336,7 +345,7 @@ function checkSection(results: RunResults, c: CheckResult, firstOfSlice: Map<str
 <p class="title">${escapeHtml(c.title)}</p>
 <dl>
 <dt>Level</dt><dd>${escapeHtml(c.level)}</dd>
-<dt>Requirements</dt><dd>${c.requirements.map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')}</dd>
+<dt>Requirements</dt><dd>${c.requirements.map((r) => `<a href="#req-${escapeHtml(r)}"><code>${escapeHtml(r)}</code></a>`).join(', ')}</dd>
 ${c.reason ? `<dt>Reason</dt><dd><code>${escapeHtml(c.reason)}</code></dd>` : ''}${c.baseline === 'expected' ? '<dt>Baseline</dt><dd>expected (does not gate)</dd>' : ''}
 <dt>Spec</dt><dd>${spec}</dd>
 </dl>
@@ -417,7 +426,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{fo
 #filters fieldset{display:inline-block;border:1px solid #ddd;margin:.1rem;padding:.1rem .5rem}#filters legend{font-weight:600}#filters p{margin:.2rem 0}
 [hidden]{display:none!important}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right}td.none{color:#aaa;text-align:center}
-td.req-checks{font-size:.9em}
+td.req-checks{font-size:.9em}.req-level{display:block;font-weight:normal;font-size:.8em;color:#555}
 .badge{display:inline-block;min-width:4.5em;text-align:center;border-radius:.3rem;padding:0 .4rem;font-weight:600;font-size:.85em;color:#fff;text-decoration:none}
 .v-pass{background:#2e7d32}.v-fail{background:#c62828}.v-warn{background:#ef8f00}.v-info{background:#0277bd}
 .v-not-applicable{background:#9e9e9e}.v-skipped{background:#757575}.v-blocked{background:#6a1b9a}.v-error{background:#4e342e}

@@ -5,7 +5,7 @@
  * an ANSI escape) where a target could put them; and a stdio run
  * ({@link makeStdioSampleResults}) whose transcripts hold only stdio exchanges.
  */
-import type { CheckResult, ExchangeRecord, Level, RunResults, ScenarioRun, StdoutLine, Verdict } from '../harness/model/results.js';
+import type { CheckResult, ExchangeRecord, Level, RequirementInfo, RunResults, ScenarioRun, StdoutLine, Verdict } from '../harness/model/results.js';
 import { VERDICT_ORDER } from './common.js';
 
 /** Markup and quoting a hostile target may send: `<script>alert(1)</script> ]]> "'&`. */
@@ -203,9 +203,27 @@ function sessionDelete(version: string, timeout: boolean): { run: ScenarioRun; c
 }
 
 /**
+ * The catalog's entries (`RunResults.requirements`) of the sample's cited
+ * requirements, titles and levels as `suites/_catalog/requirements.yaml` states them, except
+ * that HTTP-SESS-005's title carries {@link HOSTILE} markup (it must be
+ * escaped); HTTP-SSE-010, which the catalog lacks, has no entry.
+ */
+export const SAMPLE_REQUIREMENTS: Readonly<Record<string, RequirementInfo>> = {
+  'HTTP-SESS-001': { title: 'The server may assign a session id in Mcp-Session-Id on the response carrying the InitializeResult', level: 'MAY (S)', source: '#session-management' },
+  'HTTP-SESS-002': { title: 'A session id contains only visible ASCII (0x21 to 0x7E)', level: 'MUST (S)', source: '#session-management' },
+  'HTTP-SESS-003': { title: 'Session ids are globally unique and cryptographically secure', level: 'SHOULD (S) (the 06-18+ security page makes it MUST: "secure, non-deterministic")', source: '#session-management' },
+  'HTTP-SESS-004': { title: 'Once issued, the session id goes on every later request: POST, GET and DELETE', level: 'MUST (C)', source: '#session-management' },
+  'HTTP-SESS-005': { title: `A server that requires sessions answers 400 ${HOSTILE}`, level: 'SHOULD (S)', source: '#session-management' },
+  'HTTP-SESS-006': { title: 'Once a session is terminated, any request carrying its id gets 404 Not Found', level: 'MUST (S)', source: '#session-management' },
+  'HTTP-SESS-007': { title: 'A session id that was never issued also gets 404', level: 'derived / ambiguous (S)', source: '#session-management' },
+  'HTTP-SESS-008': { title: 'After a 404, the client starts a new session with a fresh initialize carrying no session id', level: 'MUST (C); the server has to make this work', source: '#session-management' },
+};
+
+/**
  * A fresh copy of the sample run (safe to mutate): scenarios `session-id`
  * and `session-delete` at `2025-06-18` and `2025-11-25`, 16 check results
- * covering all eight verdicts; `summary` and `byLevel` are computed from the checks.
+ * covering all eight verdicts; `summary` and `byLevel` are computed from the checks;
+ * `requirements` is {@link SAMPLE_REQUIREMENTS}.
  */
 export function makeSampleResults(): RunResults {
   const parts = [sessionId('2025-06-18', false), sessionId('2025-11-25', true), sessionDelete('2025-06-18', false), sessionDelete('2025-11-25', true)];
@@ -234,6 +252,7 @@ export function makeSampleResults(): RunResults {
     byLevel,
     scenarios: parts.map((p) => p.run),
     checks,
+    requirements: structuredClone(SAMPLE_REQUIREMENTS),
   };
 }
 

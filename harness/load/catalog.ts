@@ -14,6 +14,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { schemaValidator } from '../model/json-schema.js';
+import type { RequirementInfo } from '../model/results.js';
 import { fail, parseYaml, validate } from './source.js';
 
 /** A section of the catalog (`1`, `6.7`, …); only `scope: in` sections are held to account. */
@@ -133,4 +134,14 @@ export function inScope(catalog: Catalog, r: CatalogRequirement): boolean {
 /** The IDs of a catalog (a new set each call), with `levels` as the catalog writes them. */
 export function requirementIds(catalog: Catalog): RequirementIds {
   return Object.assign(new Set(catalog.requirements.map((r) => r.id)), { levels: catalog.levels });
+}
+
+/**
+ * The catalog's entry (title, level, source) for each requirement ID that
+ * `checks` cite, keyed by ID in catalog order: what a run records in
+ * `RunResults.requirements`. IDs the catalog lacks are left out. Never throws.
+ */
+export function citedRequirements(catalog: Catalog, checks: ReadonlyArray<{ requirements: readonly string[] }>): Record<string, RequirementInfo> {
+  const cited = new Set(checks.flatMap((c) => c.requirements));
+  return Object.fromEntries(catalog.requirements.filter((r) => cited.has(r.id)).map((r) => [r.id, { title: r.title, level: r.level, source: r.source }]));
 }

@@ -109,7 +109,7 @@ const WORLD = {
     '  - { id: "A", title: Things, scope: in }',
     '  - { id: "Z", title: Elsewhere, scope: out, reason: "Not this suite." }',
     'requirements:',
-    '  - { id: T-001, section: "A", level: "MUST (S)", versions: all, source: "#a" }',
+    '  - { id: T-001, title: "A thing | done", section: "A", level: "MUST (S)", versions: all, source: "#a" }',
     '  - { id: T-002, section: "A", level: "SHOULD (C)", versions: "03-26+", source: "#b" }',
     '  - { id: T-003, section: "A", level: "MAY (S)", versions: all, source: "#c" }',
     '  - { id: T-004, section: "A", level: "MUST NOT (S)", versions: all, source: "#d" }',
@@ -145,7 +145,8 @@ describe('computeCoverage on a temp catalog, suite and exclusions', () => {
   it('gives each in-scope ID its status, checks or exclusion, in catalog order', () => {
     const rows = Object.fromEntries(coverageRows(c).map((r) => [r.id, r]));
     expect(Object.keys(rows)).toEqual(['T-001', 'T-002', 'T-003', 'T-004', 'T-005', 'T-007']);
-    expect(rows['T-001']).toMatchObject({ status: 'checked', mustOrShould: true, checks: ['test.one/a', 'test.one/b'], level: 'MUST (S)', versions: 'all' });
+    expect(rows['T-001']).toMatchObject({ status: 'checked', mustOrShould: true, checks: ['test.one/a', 'test.one/b'], title: 'A thing | done', level: 'MUST (S)', versions: 'all' });
+    expect(rows['T-002']!.title).toBe('');
     expect(rows['T-002']).toMatchObject({ status: 'excluded', mustOrShould: true, checks: [], exclusion: { reason: 'client-obligation' } });
     expect(rows['T-003']).toMatchObject({ status: 'uncovered', mustOrShould: false });
     expect(rows['T-004']).toMatchObject({ status: 'uncovered', mustOrShould: true });
@@ -168,16 +169,18 @@ describe('computeCoverage on a temp catalog, suite and exclusions', () => {
 
   it('renders a table row per ID with checks or the exclusion reason, and the out-of-scope reason', () => {
     const doc = coverageDocument(c);
-    expect(doc).toContain('| T-001 | MUST (S) | all | yes | checked | `test.one/a`, `test.one/b` |');
-    expect(doc).toContain('| T-002 | SHOULD (C) | 03-26+ | yes | excluded | client-obligation: The suite does this itself. |');
-    expect(doc).toContain('| T-004 | MUST NOT (S) | all | yes | uncovered |  |');
+    expect(doc).toContain('| ID | title | level | versions | MUST/SHOULD | status | checks, or why excluded |');
+    // The title's | is escaped so the row keeps its cells.
+    expect(doc).toContain('| T-001 | A thing \\| done | MUST (S) | all | yes | checked | `test.one/a`, `test.one/b` |');
+    expect(doc).toContain('| T-002 |  | SHOULD (C) | 03-26+ | yes | excluded | client-obligation: The suite does this itself. |');
+    expect(doc).toContain('| T-004 |  | MUST NOT (S) | all | yes | uncovered |  |');
     expect(doc).toContain('| Z: Elsewhere | 1 (T-006…T-006) | Not this suite. |');
   });
 
   it('works without an exclusions file and without sections (a bare custom catalog)', () => {
     const bare = tree({ '_catalog/requirements.yaml': 'requirements:\n  - id: X-001\n' });
     const cc = loadCoverage(join(bare, '_catalog', 'requirements.yaml'), []);
-    expect(coverageRows(cc)).toEqual([{ id: 'X-001', level: '', versions: '', mustOrShould: false, status: 'uncovered', checks: [] }]);
+    expect(coverageRows(cc)).toEqual([{ id: 'X-001', title: '', level: '', versions: '', mustOrShould: false, status: 'uncovered', checks: [] }]);
     expect(cc.outOfScope).toEqual([]);
   });
 
@@ -251,9 +254,9 @@ describe('mcp-session-conformance --coverage', () => {
     const r = await run(['--coverage']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^\| HTTP-SESS-006 \| MUST \(S\) \| 03-26→11-25 \| yes \| checked \| .*`http\.session\.delete-terminates\/terminated-session-returns-404`/m);
-    expect(r.out).toMatch(/^\| HTTP-SEC-006 \| SHOULD \(S\) \| 03-26\+ \| yes \| excluded \| needs-auth: /m);
-    expect(r.out).toMatch(/^\| STDIO-002 \| MUST \| all \| yes \| checked \| .*`transports\.stdio\.framing\/stdout-lines-are-json`/m);
+    expect(r.out).toMatch(/^\| HTTP-SESS-006 \| Once a session is terminated, any request carrying its id gets 404 Not Found \| MUST \(S\) \| 03-26→11-25 \| yes \| checked \| .*`http\.session\.delete-terminates\/terminated-session-returns-404`/m);
+    expect(r.out).toMatch(/^\| HTTP-SEC-006 \| Every connection is authenticated \| SHOULD \(S\) \| 03-26\+ \| yes \| excluded \| needs-auth: /m);
+    expect(r.out).toMatch(/^\| STDIO-002 \| Messages are separated by newlines and contain no embedded newline \| MUST \| all \| yes \| checked \| .*`transports\.stdio\.framing\/stdout-lines-are-json`/m);
     expect(r.out.trimEnd().split('\n').at(-1)).toBe(coverageSummary(bundledCoverage()));
   });
 
@@ -261,7 +264,7 @@ describe('mcp-session-conformance --coverage', () => {
     const root = tree(WORLD);
     const r = await run(['--coverage', '--suite', root]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('| T-002 | SHOULD (C) | 03-26+ | yes | excluded | client-obligation: The suite does this itself. |');
+    expect(r.out).toContain('| T-002 |  | SHOULD (C) | 03-26+ | yes | excluded | client-obligation: The suite does this itself. |');
     expect(r.out).not.toContain('HTTP-SESS-006');
     expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/^in scope: 6 IDs/);
   });

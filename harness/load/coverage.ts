@@ -43,6 +43,8 @@ export type CoverageStatus = 'checked' | 'excluded' | 'uncovered';
 /** Coverage of one in-scope requirement. */
 export interface CoverageRow {
   id: string;
+  /** The catalog's title (what the requirement demands); empty when it gives none. */
+  title: string;
   level: string;
   versions: string;
   /** The level contains MUST or SHOULD (`isMustOrShould`): the coverage test requires a check or an exclusion. */
@@ -131,6 +133,7 @@ export function computeCoverage(catalog: Catalog, scenarios: Scenario[], exclusi
     const status: CoverageStatus = cited.length ? 'checked' : ex ? 'excluded' : 'uncovered';
     return {
       id: r.id,
+      title: r.title,
       level: r.level,
       versions: r.versions,
       mustOrShould: isMustOrShould(r.level),
@@ -176,15 +179,15 @@ export function coverageSummary(c: Coverage): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-/** Markdown: a table per in-scope section (ID, level, versions, MUST/SHOULD, status, checks or exclusion), then the out-of-scope sections. */
+/** Markdown: a table per in-scope section (ID, title, level, versions, MUST/SHOULD, status, checks or exclusion), then the out-of-scope sections. */
 export function coverageTables(c: Coverage): string {
   const parts: string[] = [];
   for (const { section, rows } of c.sections) {
     parts.push(section ? `## Section ${section.id}: ${section.title}` : '## Requirements without a section');
-    const lines = ['| ID | level | versions | MUST/SHOULD | status | checks, or why excluded |', '|---|---|---|---|---|---|'];
+    const lines = ['| ID | title | level | versions | MUST/SHOULD | status | checks, or why excluded |', '|---|---|---|---|---|---|---|'];
     for (const r of rows) {
       const what = r.status === 'checked' ? r.checks.map((x) => `\`${x}\``).join(', ') : r.exclusion ? `${r.exclusion.reason}: ${r.exclusion.note}` : '';
-      lines.push(`| ${r.id} | ${cell(r.level)} | ${cell(r.versions)} | ${r.mustOrShould ? 'yes' : 'no'} | ${r.status} | ${cell(what)} |`);
+      lines.push(`| ${r.id} | ${cell(r.title)} | ${cell(r.level)} | ${cell(r.versions)} | ${r.mustOrShould ? 'yes' : 'no'} | ${r.status} | ${cell(what)} |`);
     }
     parts.push(lines.join('\n'));
   }

@@ -277,6 +277,16 @@ export interface EraDetection {
   error?: string;
 }
 
+/** A cited requirement as the catalog states it (`RunResults.requirements`); each field empty when the catalog gives none. */
+export interface RequirementInfo {
+  /** What it demands, one short line, e.g. `A response has exactly one of result and error`. */
+  title: string;
+  /** Level text, e.g. `MUST (S)`, `SHOULD (11-05, 03-26) → MUST (06-18+)`. */
+  level: string;
+  /** Spec anchor, e.g. `#responses`. */
+  source: string;
+}
+
 /** The whole results document (`results.json`). */
 export interface RunResults {
   format: 'mcp-session-conformance.results/1';
@@ -309,6 +319,15 @@ export interface RunResults {
   byLevel: Record<string, Partial<Record<Verdict, number>>>;
   scenarios: ScenarioRun[];
   checks: CheckResult[];
+  /**
+   * The catalog's entry for each requirement ID the checks cite, keyed by ID,
+   * e.g. `{ "BASE-005": { title: "A response has exactly one of result and error",
+   * level: "MUST / MUST NOT (S)", source: "#responses" } }`; each field as the
+   * catalog (`suites/_catalog/requirements.yaml`) states it, empty when it
+   * gives none. Absent when the run did not know its catalog (e.g. results
+   * written before titles existed); an ID the catalog lacks has no entry.
+   */
+  requirements?: Record<string, RequirementInfo>;
   /** Present when the run used `--baseline`. */
   baseline?: {
     file: string;
