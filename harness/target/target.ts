@@ -244,6 +244,10 @@ export const GONE_STDERR_CHARS = 600;
 /** How long, after its port refused a connection, the harness waits for a started target's exit to be reported (ms). */
 export const EXIT_GRACE_MS = 1_000;
 
+/** TCP probes after a broken connection before a target that accepts them is taken as up, and the gap between them (ms). */
+const PROBE_TRIES = 3;
+const PROBE_GAP_MS = 150;
+
 /**
  * Tells whether the target went away during the run (structurally the
  * engine's `TargetLiveness`): words for why, or undefined while it is up.
@@ -255,8 +259,9 @@ export interface TargetWatch {
    * After an exchange broke on its connection: resolves words when the
    * target is gone — a started process that exited (its exit code and the
    * end of its stderr), or a port that refuses connections — and undefined
-   * while it still accepts connections (or cannot tell: a TCP probe that
-   * timed out is taken as up). Never rejects.
+   * while it still accepts connections (three TCP probes 150 ms apart, as a
+   * dying process may accept one last connection; a probe that timed out
+   * counts as accepted). Never rejects.
    */
   check(): Promise<string | undefined>;
 }
@@ -293,12 +298,22 @@ export function watchTarget(url: string, started?: StartedTarget): TargetWatch {
     async check() {
       const now = known();
       if (now !== undefined || started?.stopRequested() || !port) return now;
-      const refused = await tcpProbe(host, port, 1_000).then(
-        () => undefined,
-        (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' ? e : undefined),
-      );
+      // A process on its way out may still accept a connection or two (its listening socket closes last): a port
+      // that accepts is asked again, PROBE_TRIES times in all, PROBE_GAP_MS apart, before the target is taken as up.
+      let refused: NodeJS.ErrnoException | undefined;
+      for (let i = 0; i < PROBE_TRIES && !refused && known() === undefined; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, PROBE_GAP_MS)); // kept referenced: the run waits on it
+        refused = await tcpProbe(host, port, 1_000).then(
+          () => undefined,
+          (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' ? e : undefined),
+        );
+      }
       if (!refused) return known();
-      if (started) await Promise.race([started.exited, new Promise((r) => setTimeout(r, EXIT_GRACE_MS).unref())]);
+      if (started) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([started.exited, new Promise((r) => (timer = setTimeout(r, EXIT_GRACE_MS)))]);
+        clearTimeout(timer);
+      }
       return known() ?? `the target no longer accepts connections at ${host}:${port} (${refused.code})`;
     },
   };
