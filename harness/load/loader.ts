@@ -15,7 +15,8 @@
  */
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { isMap, isNode, isSeq, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import { schemaValidator } from '../model/json-schema.js';
 import type { TransportKind } from '../model/scenario.js';
 import type { Level, Verdict } from '../model/results.js';
@@ -218,7 +219,7 @@ function expandForeach(p: Parsed): void {
   let changed = false;
   for (const key of ['checks', 'steps'] as const) {
     const seq = p.doc.get(key, true);
-    if (!isSeq(seq) || !data[key]?.some(isBlock)) continue;
+    if (!yaml().isSeq(seq) || !data[key]?.some(isBlock)) continue;
     changed = true;
     const items: unknown[] = [];
     const notes: Array<string | undefined> = [];
@@ -232,7 +233,7 @@ function expandForeach(p: Parsed): void {
       const bindings = d.foreach as Array<Record<string, unknown>>;
       const templates = d[key] as unknown[];
       const nodes = p.doc.getIn([key, i, key], true);
-      if (!isSeq(nodes)) fail(p, [key, i, key], `"${key}" of a foreach block must be a list`);
+      if (!yaml().isSeq(nodes)) fail(p, [key, i, key], `"${key}" of a foreach block must be a list`);
       bindings.forEach((b, k) =>
         templates.forEach((t, j) => {
           const note = describeBinding(b, k, bindings.length);
@@ -242,7 +243,7 @@ function expandForeach(p: Parsed): void {
             if (e instanceof ParameterError) fail(p, [key, i, key, j, ...e.path], `${e.message} (${note})`, e.inKey);
             throw e;
           }
-          if (!isMap(nodes.items[j])) fail(p, [key, i, key, j], `a template of a foreach block must be a mapping`);
+          if (!yaml().isMap(nodes.items[j])) fail(p, [key, i, key, j], `a template of a foreach block must be a mapping`);
           items.push(instantiateNode(p.doc, nodes.items[j] as YamlNode, b));
           notes.push(note);
         }),
@@ -261,7 +262,7 @@ function expandForeach(p: Parsed): void {
 function toJsAt(p: Parsed, path: Array<string | number>): unknown {
   try {
     const node = path.length ? p.doc.getIn(path, true) : p.doc;
-    return isNode(node) ? node.toJS(p.doc, { maxAliasCount: 100 }) : p.doc.toJS({ maxAliasCount: 100 });
+    return yaml().isNode(node) ? node.toJS(p.doc, { maxAliasCount: 100 }) : p.doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     return fail(p, path, `invalid YAML after foreach expansion: ${(e as Error).message} (an alias inside a template may only name an anchor outside every foreach block)`);
   }

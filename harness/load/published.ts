@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { schemaValidator } from '../model/json-schema.js';
-import { isSeq, parseDocument } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import { fail, parseYaml, validate } from './source.js';
 import { SUITES_DIR } from '../model/paths.js';
 
@@ -86,9 +86,9 @@ export function publishedProblems(published: PublishedChecks, current: ReadonlyS
  * @throws Error when `checks` is not a list
  */
 export function withNewChecksPublished(text: string, current: readonly string[]): string {
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   const seq = doc.get('checks', true);
-  if (!isSeq(seq)) throw new Error('published-checks.yaml: "checks" is not a list');
+  if (!yaml().isSeq(seq)) throw new Error('published-checks.yaml: "checks" is not a list');
   const listed = new Set(seq.items.map((n) => String((n as { value?: unknown }).value ?? n)));
   const fresh = current.filter((id) => !listed.has(id));
   if (!fresh.length) return text;

@@ -9,7 +9,8 @@
  * `harness/model/json-schema.ts`; this module only places their errors.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isAlias, isNode, visit, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 /**
@@ -57,8 +58,8 @@ export function parseYaml(path: string, display: string, text?: string): Parsed 
   } catch (e) {
     throw new ScenarioError(display, 1, 1, `cannot read file: ${(e as Error).message}`);
   }
-  const lc = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(src, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = lc.linePos(err.pos[0]);
@@ -80,14 +81,14 @@ function badAlias(doc: Document): YamlNode | undefined {
   const anchors = new Set<string>();
   let first: YamlNode | undefined;
   let bad: YamlNode | undefined;
-  visit(doc, (_, n) => {
-    if (isAlias(n)) {
+  yaml().visit(doc, (_, n) => {
+    if (yaml().isAlias(n)) {
       first ??= n;
       if (!anchors.has(n.source)) {
         bad = n;
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       }
-    } else if (isNode(n) && n.anchor) anchors.add(n.anchor);
+    } else if (yaml().isNode(n) && n.anchor) anchors.add(n.anchor);
     return undefined;
   });
   return bad ?? first;
@@ -113,7 +114,7 @@ export function locate(p: Parsed, path: DataPath, key = false): { line: number; 
       }
     }
     const node = sub.length ? p.doc.getIn(sub, true) : p.doc.contents;
-    if (isNode(node) && node.range) {
+    if (yaml().isNode(node) && node.range) {
       const pos = p.lc.linePos(node.range[0]);
       return { line: pos.line, col: pos.col };
     }

@@ -14,7 +14,8 @@
  * parameter's value may contain them (e.g. the default `{{protocolVersion}}`),
  * and they are resolved per request by `interpolate`.
  */
-import { visit, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import { yaml } from './yaml-lazy.js';
 import { SUITE_VERSION } from '../model/paths.js';
 
 /** A parameter or binding name: `protocolVersion`, `family`, `cap_name`. */
@@ -145,7 +146,7 @@ export function resolveLoadTimeVariables<T>(value: T): T {
  */
 export function instantiateNode<N extends YamlNode>(doc: Document, node: N, bindings: Record<string, unknown>): N {
   const copy = node.clone() as N;
-  visit(copy, {
+  yaml().visit(copy, {
     Scalar(key, s) {
       if (typeof s.value !== 'string' || !s.value.includes('$')) return undefined;
       const v = substituteString(s.value, bindings, [], key === 'key');
