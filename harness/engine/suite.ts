@@ -12,7 +12,6 @@ import { estimateMs } from './estimate.js';
 import { BROKEN_LIMIT, discover, supportOf } from './discovery.js';
 import { DEFAULT_VERSION } from '../model/versions.js';
 import { SUITE_VERSION } from '../model/paths.js';
-import { stdioTransport } from '../transport/stdio.js';
 import type { StdioCommand } from '../transport/stdio-process.js';
 import type { TargetLiveness, TransportFactory } from './runner.js';
 
@@ -80,8 +79,10 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
   let versions = opts.versions ?? [];
   try {
     const stdio = opts.stdio;
+    // The stdio transport is loaded only for a stdio run.
+    const stdioTransport = stdio ? (await import('../transport/stdio.js')).stdioTransport : undefined;
     const stdioFactory: TransportFactory | undefined = stdio
-      ? (_s, ctx) => stdioTransport({ ...stdio, limits: ctx.limits, ...(ctx.signal ? { signal: ctx.signal } : {}) })
+      ? (_s, ctx) => stdioTransport!({ ...stdio, limits: ctx.limits, ...(ctx.signal ? { signal: ctx.signal } : {}) })
       : undefined;
     const d = await discover({
       agent,
@@ -89,7 +90,7 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
       limits: opts.limits,
       ...(opts.headers ? { headers: opts.headers } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(stdio ? { transport: stdioTransport({ ...stdio, limits: opts.limits, ...(opts.signal ? { signal: opts.signal } : {}) }) } : {}),
+      ...(stdio ? { transport: stdioTransport!({ ...stdio, limits: opts.limits, ...(opts.signal ? { signal: opts.signal } : {}) }) } : {}),
     });
     // Default: the newest session-era revision the server negotiates, and 2026-07-28 when it serves that too.
     const served = [...d.negotiated.slice(-1), ...(d.stateless.support === 'supported' ? [d.stateless.requested] : [])];
