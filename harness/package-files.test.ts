@@ -60,7 +60,7 @@ describe('published package', () => {
   });
 
   it('leaves out test files and test helpers', () => {
-    const helpers = ['dist/fixtures/harness-run.js', 'dist/fixtures/real-servers.js', 'dist/fixtures/real-stdio-servers.js', 'dist/fixtures/hostile-server.js', 'dist/fixtures/markup-server.js', 'dist/fixtures/cli-process.js', 'dist/bench/bench.js'];
+    const helpers = ['dist/fixtures/harness-run.js', 'dist/fixtures/real-servers.js', 'dist/fixtures/real-stdio-servers.js', 'dist/fixtures/hostile-server.js', 'dist/fixtures/markup-server.js', 'dist/fixtures/cli-process.js', 'dist/fixtures/minimal-server.js', 'dist/bench/bench.js', 'dist/tsconfig.tsbuildinfo'];
     expect(helpers.filter((f) => files.has(f))).toEqual([]);
     expect([...files].filter((f) => /\.test\.(js|ts)/.test(f))).toEqual([]);
   });
