@@ -30,6 +30,9 @@ import type { ScenarioTransport } from '../transport/transport.js';
 /** Broken initializes in a row after which discovery stops asking (the target is taken as not answering). */
 export const BROKEN_LIMIT = 2;
 
+/** Over Streamable HTTP: how long (ms) the first initialize may go unanswered before the second is sent beside it. */
+export const OVERLAP_MS = 1_000;
+
 export type RevisionSupportState = 'supported' | 'not-supported' | 'unknown';
 
 /** What `initialize` at one revision was answered with. */
@@ -108,23 +111,34 @@ export async function discover(opts: DiscoveryOptions): Promise<Discovery> {
   // Discovery gives up after two broken initializes in a row: one may be a slow moment of a loaded machine (the
   // next revision is asked anyway), two say the target is not answering (the run then ends with one root cause).
   let brokenInARow = 0;
-  for (const requested of [...SESSION_ERA_HTTP_VERSIONS].reverse()) {
+  const order = [...SESSION_ERA_HTTP_VERSIONS].reverse();
+  const ask = async (requested: string): Promise<{ ex: Exchange; awaitId?: string | number | null }> => {
+    const params = { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } };
+    if (opts.transport) return opts.transport.message({ method: 'initialize', params }, { stepId: 'discovery', vars: {}, nextId: () => ++id });
+    const req = buildRequest({ preset: 'bare', jsonrpc: { method: 'initialize', params } }, opts.url, {}, () => ++id, opts.headers);
+    const ex = await exchange(opts.agent, req, { kind: 'response', awaitId: req.awaitId }, opts.limits, -1, 'discovery', opts.signal);
+    redactExtraHeaders(ex.record.request.headers, opts.headers);
+    return { ex, ...(req.awaitId !== undefined ? { awaitId: req.awaitId } : {}) };
+  };
+  const asked = new Map<string, ReturnType<typeof ask>>();
+  const askOnce = (v: string) => asked.get(v) ?? asked.set(v, ask(v)).get(v)!;
+  // Over Streamable HTTP, when the first initialize is still unanswered after OVERLAP_MS the second goes out beside
+  // it: a target that never answers is then known after about one deadline, not two; a slow one loses nothing
+  // (both answers are used, in order). Over stdio each initialize is a process of its own, asked in turn.
+  if (!opts.transport && order.length >= BROKEN_LIMIT && !opts.signal?.aborted) {
+    const first = askOnce(order[0]!);
+    let timer: NodeJS.Timeout | undefined;
+    const slow = await Promise.race([first.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), OVERLAP_MS)))]);
+    clearTimeout(timer);
+    if (slow) void askOnce(order[1]!);
+  }
+  for (const requested of order) {
     if (brokenInARow >= BROKEN_LIMIT || opts.signal?.aborted) {
       revisions.push({ requested, support: 'unknown', observed: 'not asked (the earlier initializes got no answer)' });
       continue;
     }
-    const params = { protocolVersion: requested, capabilities: {}, clientInfo: { ...SUITE_CLIENT_INFO } };
-    let ex: Exchange;
-    let awaitId: string | number | null | undefined;
-    if (opts.transport) {
-      ({ ex, awaitId } = await opts.transport.message({ method: 'initialize', params }, { stepId: 'discovery', vars: {}, nextId: () => ++id }));
-      ex.record.seq = exchanges.length;
-    } else {
-      const req = buildRequest({ preset: 'bare', jsonrpc: { method: 'initialize', params } }, opts.url, {}, () => ++id, opts.headers);
-      awaitId = req.awaitId;
-      ex = await exchange(opts.agent, req, { kind: 'response', awaitId }, opts.limits, exchanges.length, 'discovery', opts.signal);
-      redactExtraHeaders(ex.record.request.headers, opts.headers);
-    }
+    const { ex, awaitId } = await askOnce(requested);
+    ex.record.seq = exchanges.length;
     exchanges.push(ex.record);
     const res = ex.record.response;
     const subject = subjectOf(ex, awaitId) as { result?: { protocolVersion?: unknown; serverInfo?: unknown } } | undefined;

@@ -117,6 +117,8 @@ describe('the loader lints levels against the catalog', () => {
       'http.headers.version-on-initialize/matching-header-accepted',
       'http.headers.well-formed-initialize/no-fallback-status',
       'http.session.isolation/echoed-session-id-matches',
+      'stateless.eras/dual-era-serves-both',
+      'stateless.meta/missing-client-info-served',
       'transports.stdio.framing/no-batch-array-lines',
     ]);
   });
