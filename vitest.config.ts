@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    // Two test files at once (vitest's default on 2 cores is one): most tests wait on loopback servers, not the CPU.
-    maxWorkers: 2,
+    // Three test files at once on 2 cores (vitest's default there is one): most tests wait on loopback servers and
+    // observation windows, not the CPU (two npm test runs side by side, four files at once, pass too).
+    maxWorkers: 3,
   },
 });
