@@ -148,6 +148,13 @@ export interface HttpRequestSpec {
   windowMs?: number;
   /** `new`: send on a connection of its own, opened for this request and closed after it (never one an earlier request used). */
   connection?: 'new';
+  /**
+   * With `windowMs`: `head` ends the read of an SSE stream as soon as its
+   * response head (status and headers) has arrived, for a step judged by its
+   * status and headers only (e.g. a control GET); another body is read to its
+   * end; the window still bounds both.
+   */
+  until?: 'head';
 }
 
 /** A JSON-RPC request or notification as a step writes it: the harness adds `jsonrpc: "2.0"` and, for a request, an id (unless given). */

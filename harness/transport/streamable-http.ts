@@ -80,6 +80,8 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
   const http = async (spec: HttpRequestSpec, c: SendContext): Promise<Sent> => {
     const req = buildRequest(spec, o.url, c.vars, c.nextId, o.headers);
     const read: ReadMode = spec.windowMs !== undefined ? { kind: 'window', windowMs: spec.windowMs } : { kind: 'response', awaitId: req.awaitId };
+    // `until: head`: a window read that ends once the response head is in (the step judges status and headers only).
+    const watch = spec.until === 'head' && read.kind === 'window' ? untilHead(c.watch) : c.watch;
     const isGet = req.method === 'GET';
     const reopens = isGet && getsInFlight === 0 && o.holdsGetStream;
     if (isGet) getsInFlight++;
@@ -94,7 +96,7 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
         // A request on a connection of its own (`connection: new`) goes through a one-off pool, closed after it.
         const own = spec.connection === 'new' ? new Agent({ connections: 1, pipelining: 1 }) : undefined;
         try {
-          ex = await exchange(own ?? o.agent, req, read, o.limits, -1, c.stepId, o.signal, retryOn409 ? hiding409(c.watch) : c.watch);
+          ex = await exchange(own ?? o.agent, req, read, o.limits, -1, c.stepId, o.signal, retryOn409 ? hiding409(watch) : watch);
         } finally {
           await own?.destroy().catch(() => undefined);
         }
@@ -132,6 +134,23 @@ export function streamableHttpTransport(o: StreamableHttpOptions): ScenarioTrans
           exchange(o.agent, buildRequest({ method: 'DELETE', preset: 'none', headers: { ...headers, 'Mcp-Session-Id': sid } }, o.url, {}, () => ++id, o.headers), { kind: 'response' }, limits, -1, 'cleanup', o.signal),
         ),
       );
+    },
+  };
+}
+
+/**
+ * A watch that stops the window read once the response head of an SSE stream
+ * has arrived (another body, which ends on its own, is read to its end for
+ * the transcript; the window still bounds it), and passes everything on to `watch`.
+ */
+function untilHead(watch: ExchangeWatch | undefined): ExchangeWatch {
+  const stop = new AbortController();
+  return {
+    ...watch,
+    stop: watch?.stop ? AbortSignal.any([watch.stop, stop.signal]) : stop.signal,
+    onHead: (status, headers) => {
+      watch?.onHead?.(status, headers);
+      if ((headers['content-type'] ?? '').trim().toLowerCase().startsWith('text/event-stream')) stop.abort();
     },
   };
 }
