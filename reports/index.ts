@@ -2,9 +2,10 @@
  * Writes the report files of a run. Console output lives in
  * `console.ts`; the renderers are re-exported for callers that want strings.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import type { RunResults } from '../harness/model/results.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -68,17 +69,7 @@ export async function writeReports(
   for (const key of ['json', 'junit', 'html', 'summary', 'badge'] as const) {
     const [name, text] = files[key];
     paths[key] = join(outDir, name);
-    await writeAtomically(paths[key], join(outDir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`), text);
+    await writeAtomically(paths[key], text);
   }
   return paths;
-}
-
-async function writeAtomically(path: string, tmp: string, text: string): Promise<void> {
-  try {
-    await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx' });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
 }

@@ -5,9 +5,9 @@
  * `schemas/merged.schema.json`) and `DIR/merged.html` (one self-contained
  * file, no script, every string escaped).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import type { Level, RunResults, TargetInfo, Verdict } from '../harness/model/results.js';
 import { resultStatements, type StatementKind } from '../harness/model/statement.js';
 import { displayValue, transportOf, VERDICT_ORDER } from './common.js';
@@ -187,14 +187,7 @@ export async function writeMergedReports(m: MergedResults, outDir: string): Prom
   const paths = {} as MergedPaths;
   for (const [key, name, text] of files) {
     const path = join(outDir, name);
-    const tmp = join(outDir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    try {
-      await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx' });
-      await rename(tmp, path);
-    } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw err;
-    }
+    await writeAtomically(path, text);
     paths[key] = path;
   }
   return paths;
