@@ -1,9 +1,11 @@
 /**
  * `junit.xml`: one `<testsuite>` per scenario run, one `<testcase>` per check
  * result, in the JUnit XML dialect CI systems (GitHub, GitLab, Jenkins) read.
- * Built with xmlbuilder2; every string is passed through {@link xmlSafe}.
+ * Built as a plain object tree and serialised by fast-xml-builder (which
+ * escapes markup in text and attributes); every string is passed through
+ * {@link xmlSafe} first.
  */
-import { create } from 'xmlbuilder2';
+import XMLBuilder from 'fast-xml-builder';
 import type { CheckResult, RunResults, ScenarioRun } from '../harness/model/results.js';
 import { checkSlug, checksOfRun, seconds, transcriptSlice, transportOf } from './common.js';
 import { renderTranscript } from './transcript.js';
@@ -14,7 +16,33 @@ export interface JUnitOptions {
   strict?: boolean;
 }
 
-type Builder = ReturnType<typeof create>;
+/**
+ * An element as fast-xml-builder reads it: `@_name` keys are attributes (in
+ * insertion order), `#text` is the text, any other key is a child element
+ * (an array for repeated children).
+ */
+type XmlElement = { [key: string]: string | XmlElement | XmlElement[] };
+
+/**
+ * Serialiser options: attributes under `@_`, pretty-printed, `"true"` kept
+ * as a value (not a bare attribute name). Text escapes `&`, `<` and `>`
+ * only, so JSON in transcripts stays readable; the serialiser escapes quotes
+ * in attribute values itself.
+ */
+const XML = new XMLBuilder(<ConstructorParameters<typeof XMLBuilder>[0]>{
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  format: true,
+  suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
+  processEntities: true,
+  entities: [
+    { regex: /&/g, val: '&amp;' }, // first
+    { regex: /</g, val: '&lt;' },
+    { regex: />/g, val: '&gt;' },
+  ],
+});
 
 // Not an XML 1.0 Char: C0 controls other than TAB/LF/CR, U+FFFE/U+FFFF and (with the u flag) lone surrogates.
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu;
@@ -52,14 +80,13 @@ export function xmlSafe(s: string): string {
  * sum of their `durationMs` in its transcript slice, in seconds); 0 for a
  * check decided before any traffic.
  *
- * @throws only if xmlbuilder2 rejects the document as not well-formed, which
- *   {@link xmlSafe} is there to prevent.
+ * Never throws: {@link xmlSafe} removes what XML 1.0 cannot carry and the
+ * serialiser escapes markup.
  */
 export function renderJUnit(results: RunResults, opts: JUnitOptions = {}): string {
   const strict = opts.strict ?? false;
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const root = doc.ele('testsuites');
   const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const suites: XmlElement[] = [];
 
   for (const run of results.scenarios) {
     const entries = checksOfRun(results, run);
@@ -73,24 +100,23 @@ export function renderJUnit(results: RunResults, opts: JUnitOptions = {}): strin
     totals.errors += counts.errors;
     totals.skipped += counts.skipped;
 
-    const suite = root.ele('testsuite', attrs({
-      name: `${run.id} @${run.protocolVersion}`,
-      tests: counts.tests,
-      failures: counts.failures,
-      errors: counts.errors,
-      skipped: counts.skipped,
-      time: seconds(run.durationMs),
-      timestamp: junitTimestamp(results.startedAt),
-    }));
-    addProperties(suite, results, run, entries.flatMap((e) => (e.check ? [e.check] : [])));
-    for (const { id, check } of entries) addTestcase(suite, results, run, id, check, strict);
+    suites.push({
+      ...attrs({
+        name: `${run.id} @${run.protocolVersion}`,
+        tests: counts.tests,
+        failures: counts.failures,
+        errors: counts.errors,
+        skipped: counts.skipped,
+        time: seconds(run.durationMs),
+        timestamp: junitTimestamp(results.startedAt),
+      }),
+      properties: properties(results, run, entries.flatMap((e) => (e.check ? [e.check] : []))),
+      testcase: entries.map(({ id, check }) => testcase(results, run, id, check, strict)),
+    });
   }
 
-  // The totals are known only now; attributes keep insertion order (name first).
-  for (const [k, v] of Object.entries(attrs({ name: 'mcp-session-conformance', ...totals, time: seconds(results.durationMs) }))) {
-    root.att(k, v);
-  }
-  return doc.end({ prettyPrint: true, wellFormed: true });
+  const root: XmlElement = { ...attrs({ name: 'mcp-session-conformance', ...totals, time: seconds(results.durationMs) }), testsuite: suites };
+  return XML.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' }, testsuites: root }) as string;
 }
 
 /** Which `<testsuite>` counter a check result increments, if any. */
@@ -123,9 +149,9 @@ export function checkDurationMs(run: ScenarioRun, check: CheckResult | undefined
   return run.transcript.filter((r) => seqs.has(r.seq)).reduce((ms, r) => ms + r.durationMs, 0);
 }
 
-function addProperties(suite: Builder, results: RunResults, run: ScenarioRun, checks: CheckResult[]): void {
-  const props = suite.ele('properties');
-  const add = (name: string, value: string): void => void props.ele('property', attrs({ name, value }));
+function properties(results: RunResults, run: ScenarioRun, checks: CheckResult[]): XmlElement {
+  const property: XmlElement[] = [];
+  const add = (name: string, value: string): void => void property.push(attrs({ name, value }));
   add('scenario.id', run.id);
   add('scenario.file', run.file);
   add('scenario.status', run.status);
@@ -146,55 +172,50 @@ function addProperties(suite: Builder, results: RunResults, run: ScenarioRun, ch
   }
   for (const req of new Set(checks.flatMap((c) => c.requirements))) add('spec.req', req);
   for (const url of new Set(checks.map((c) => c.specUrl))) add('spec.url', url);
+  return { property };
 }
 
-function addTestcase(
-  suite: Builder,
-  results: RunResults,
-  run: ScenarioRun,
-  id: string,
-  check: CheckResult | undefined,
-  strict: boolean,
-): void {
-  const tc = suite.ele('testcase', attrs({
+function testcase(results: RunResults, run: ScenarioRun, id: string, check: CheckResult | undefined, strict: boolean): XmlElement {
+  const tc: XmlElement = attrs({
     classname: run.id,
     name: `${checkSlug(id)} [${run.protocolVersion}]`,
     file: run.file,
     time: seconds(checkDurationMs(run, check)),
-  }));
+  });
   if (!check) {
-    tc.ele('error', attrs({ type: 'missing-result', message: `no result recorded for ${id} at ${run.protocolVersion}` }));
-    return;
+    tc.error = attrs({ type: 'missing-result', message: `no result recorded for ${id} at ${run.protocolVersion}` });
+    return tc;
   }
   const headline = `${check.level}: expected ${check.expected ?? '(unspecified)'}, observed ${check.observed ?? '(unspecified)'}`;
   const details = detailLines(check);
   let out: string | undefined;
   switch (check.verdict) {
     case 'pass':
-      return;
+      return tc;
     case 'fail':
-      tc.ele('failure', attrs({ type: check.level, message: headline })).txt(xmlSafe(details));
+      tc.failure = { ...attrs({ type: check.level, message: headline }), '#text': xmlSafe(details) };
       break;
     case 'error': {
       const type = check.reason ?? 'harness-error';
-      tc.ele('error', attrs({ type, message: `${type}: ${check.observed ?? check.title}` })).txt(xmlSafe(details));
+      tc.error = { ...attrs({ type, message: `${type}: ${check.observed ?? check.title}` }), '#text': xmlSafe(details) };
       break;
     }
     case 'warn':
-      if (strict) tc.ele('failure', attrs({ type: check.level, message: `[WARN] ${headline}` })).txt(xmlSafe(details));
+      if (strict) tc.failure = { ...attrs({ type: check.level, message: `[WARN] ${headline}` }), '#text': xmlSafe(details) };
       else out = `[WARN] ${headline}\n${details}`;
       break;
     case 'info':
       out = `[INFO] ${check.title}: observed ${check.observed ?? '(unspecified)'}\n${details}`;
       break;
     default: // not-applicable, skipped, blocked
-      tc.ele('skipped', attrs({ message: `${check.verdict}: ${check.reason ?? 'no reason given'}` }));
-      return;
+      tc.skipped = attrs({ message: `${check.verdict}: ${check.reason ?? 'no reason given'}` });
+      return tc;
   }
   const { exchanges, seqs } = transcriptSlice(results, check, run);
   const transcript = seqs.length > 0 ? renderTranscript(exchanges, { seqs }) : '';
   const text = [out, transcript && `Transcript:\n${transcript}`].filter(Boolean).join('\n\n');
-  if (text) tc.ele('system-out').txt(xmlSafe(text));
+  if (text) tc['system-out'] = { '#text': xmlSafe(text) };
+  return tc;
 }
 
 /** The body of a failure/error/system-out: requirement, expectation, observation, spec link. */
@@ -210,7 +231,7 @@ function detailLines(c: CheckResult): string {
   ].join('\n');
 }
 
-/** Attribute map with every value made XML-safe; `message` is collapsed to one bounded line. */
+/** Attributes (keys `@_<name>`) with every value made XML-safe; `message` is collapsed to one bounded line. */
 function attrs(a: Record<string, string | number>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(a)) {
@@ -219,7 +240,7 @@ function attrs(a: Record<string, string | number>): Record<string, string> {
       s = s.replace(/\s+/g, ' ');
       if (s.length > MESSAGE_LIMIT) s = s.slice(0, MESSAGE_LIMIT - 1) + '…'; // a split pair is stripped below
     }
-    out[k] = xmlSafe(s);
+    out[`@_${k}`] = xmlSafe(s);
   }
   return out;
 }

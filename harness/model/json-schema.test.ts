@@ -40,18 +40,27 @@ describe('json-schema', () => {
   });
 
   it('caches: the same reference gives the same function; the two configurations give different ones', () => {
+    const ref = 'messages/jsonrpc.schema.json#/$defs/error-object';
     expect(schemaValidator('baseline.schema.json')).toBe(schemaValidator('baseline.schema.json'));
-    expect(schemaValidator('baseline.schema.json', 'first')).toBe(schemaValidator('baseline.schema.json', 'first'));
-    expect(schemaValidator('baseline.schema.json', 'first')).not.toBe(schemaValidator('baseline.schema.json'));
+    expect(schemaValidator(ref, 'first')).toBe(schemaValidator(ref, 'first'));
+    expect(schemaValidator(ref, 'first')).not.toBe(schemaValidator(ref));
   });
 
   it('"all" reports every error, "first" only the first', () => {
-    const all = schemaValidator('baseline.schema.json');
-    const first = schemaValidator('baseline.schema.json', 'first');
-    expect(all(TWO_PROBLEMS)).toBe(false);
-    expect(first(TWO_PROBLEMS)).toBe(false);
-    expect(all.errors!.map((e) => e.keyword).sort()).toEqual(['additionalProperties', 'enum']);
+    const ref = 'messages/jsonrpc.schema.json#/$defs/error-object';
+    const all = schemaValidator(ref);
+    const first = schemaValidator(ref, 'first');
+    const twoProblems = { error: { code: 'not a number', message: 42 } };
+    expect(all(twoProblems)).toBe(false);
+    expect(first(twoProblems)).toBe(false);
+    expect(all.errors!.length).toBeGreaterThanOrEqual(2);
     expect(first.errors).toHaveLength(1);
+    expect(schemaValidator('baseline.schema.json')(TWO_PROBLEMS)).toBe(false);
+  });
+
+  it('"first" (message shapes) holds only schemas/messages/: a file-format schema is not found there', () => {
+    expect(findSchemaValidator('baseline.schema.json', 'first')).toBeUndefined();
+    expect(findSchemaValidator('messages/initialize.schema.json', 'first')).toBeTypeOf('function');
   });
 
   it('a reference to no file, no $id or no $defs entry is undefined (schemaValidator throws)', () => {

@@ -6,10 +6,16 @@
  * `reason` → the generated `reasons.schema.json`). Validators are compiled on
  * first use and cached by `$id` + JSON pointer.
  *
- * Two configurations share the same options and differ only in how many
- * errors they report (`ErrorReport`): file formats are validated with every
- * error (the loader then places the most specific one at file:line:col);
- * message shapes, judged on every message a server sends, stop at the first.
+ * Two configurations share the same options and differ in how many errors
+ * they report (`ErrorReport`) and in what they hold: file formats are
+ * validated with every error (the loader then places the most specific one
+ * at file:line:col), by an instance holding every schema, each checked
+ * against the 2020-12 meta-schema when added; message shapes, judged on
+ * every message a server sends during a run, stop at the first error, by an
+ * instance holding only `schemas/messages/` (they refer to nothing outside
+ * it) and not checking them against the meta-schema again (compiling the
+ * meta-schema is most of the cost of a first validation; the `all`
+ * instance, which the tests use, checks the same files).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -38,34 +44,47 @@ interface SchemaFile {
   schema: Record<string, unknown>;
 }
 
-let files: Map<string, SchemaFile> | undefined;
+/** The folder (relative to `schemas/`, with a trailing `/`) the `first` configuration holds. */
+const MESSAGES = 'messages/';
+
+/** Schema files read so far, by the folder walked (`''` for all of `schemas/`, or {@link MESSAGES}). */
+const files = new Map<string, Map<string, SchemaFile>>();
 const instances = new Map<ErrorReport, Ajv2020>();
 /** Compiled validators by configuration and reference as asked for. */
 const compiled = new Map<string, ValidateFunction>();
 
-/** Every `*.schema.json` under `schemas/` (recursively), by path relative to it. Read once. */
-function schemaFiles(): Map<string, SchemaFile> {
-  if (!files) {
-    files = new Map();
+/**
+ * Every `*.schema.json` under `schemas/<folder>` (recursively), by path
+ * relative to `schemas/`. Read once per folder.
+ * @param folder `''` (all of `schemas/`) or a subfolder with a trailing `/`
+ */
+function schemaFiles(folder: string): Map<string, SchemaFile> {
+  let found = files.get(folder);
+  if (!found) {
+    found = new Map();
     const walk = (dir: string): string[] =>
       readdirSync(dir)
         .sort()
         .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : name.endsWith('.schema.json') ? [join(dir, name)] : []));
-    for (const path of walk(SCHEMAS_DIR)) {
+    for (const path of walk(join(SCHEMAS_DIR, folder))) {
       const file = relative(SCHEMAS_DIR, path).split(sep).join('/');
       const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-      files.set(file, { file, key: typeof schema.$id === 'string' ? schema.$id : file, schema });
+      found.set(file, { file, key: typeof schema.$id === 'string' ? schema.$id : file, schema });
     }
+    files.set(folder, found);
   }
-  return files;
+  return found;
 }
 
-/** The Ajv instance of one configuration, holding every schema of `schemas/`. */
+/** The folder a configuration holds: all of `schemas/` for `all`, `messages/` for `first`. */
+const folderOf = (errors: ErrorReport): string => (errors === 'first' ? MESSAGES : '');
+
+/** The Ajv instance of one configuration, holding the schemas of its folder. */
 function instance(errors: ErrorReport): Ajv2020 {
   let ajv = instances.get(errors);
   if (!ajv) {
-    ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: errors === 'all' });
-    for (const f of schemaFiles().values()) ajv.addSchema(f.schema, f.key === f.file ? f.file : undefined);
+    ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: errors === 'all', validateSchema: errors === 'all' });
+    for (const f of schemaFiles(folderOf(errors)).values()) ajv.addSchema(f.schema, f.key === f.file ? f.file : undefined);
     instances.set(errors, ajv);
   }
   return ajv;
@@ -78,7 +97,7 @@ function instance(errors: ErrorReport): Ajv2020 {
  * @param ref a file under `schemas/` (`baseline.schema.json`,
  *   `messages/jsonrpc.schema.json`) or a schema `$id`, optionally followed by
  *   a JSON pointer fragment (`scenario.schema.json#/$defs/step`)
- * @param errors how many errors the validator reports (default `all`)
+ * @param errors how many errors the validator reports (default `all`); `first` finds only schemas under `schemas/messages/`
  * @throws Error when a schema file of `schemas/` is not valid JSON, not a valid schema, or has a `$ref` to nothing
  */
 export function findSchemaValidator(ref: string, errors: ErrorReport = 'all'): ValidateFunction | undefined {
@@ -87,7 +106,7 @@ export function findSchemaValidator(ref: string, errors: ErrorReport = 'all'): V
   if (hit) return hit;
   const hash = ref.indexOf('#');
   const [base, fragment] = hash < 0 ? [ref, ''] : [ref.slice(0, hash), ref.slice(hash)];
-  const known = [...schemaFiles().values()].find((f) => f.file === base || f.key === base);
+  const known = [...schemaFiles(folderOf(errors)).values()].find((f) => f.file === base || f.key === base);
   if (!known || !pointsToSomething(known.schema, fragment)) return undefined;
   const fn = instance(errors).getSchema(`${known.key}${fragment}`);
   if (fn) compiled.set(cacheKey, fn);
@@ -128,7 +147,7 @@ export function schemaValidator(ref: string, errors: ErrorReport = 'all'): Valid
  * it (`npm run gen` writes `reasons.schema.json`, then loads the suite).
  */
 export function forgetSchemas(): void {
-  files = undefined;
+  files.clear();
   instances.clear();
   compiled.clear();
 }

@@ -7,7 +7,7 @@
  * Spec: MCP 2025-03-26 .. 2025-11-25, basic/transports#streamable-http
  * (a POST is answered with `application/json` or `text/event-stream`).
  */
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { Agent, request, errors as undiciErrors } from './undici-core.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ExchangeErrorKind, ExchangeRecord, SseEventRecord } from '../model/results.js';
 

@@ -9,7 +9,7 @@
  * Spec: MCP 2025-03-26 .. 2025-11-25, basic/transports#streamable-http,
  * #session-management (DELETE ends a session), #listening-for-messages-from-the-server.
  */
-import { Agent } from 'undici';
+import { Agent } from './undici-core.js';
 import type { ExchangeRecord } from '../model/results.js';
 import type { HttpRequestSpec, SendSpec } from '../model/scenario.js';
 import { exchange, type Exchange, type ExchangeLimits, type ExchangeWatch, type ReadMode } from './http.js';
