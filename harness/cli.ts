@@ -131,7 +131,7 @@ function program(io: CliIo): Command {
     .option('--timeout <ms>', 'deadline of each HTTP exchange in ms', positiveInt('--timeout'), 10_000)
     .option('--max-response-bytes <n>', 'largest response body read, in bytes', positiveInt('--max-response-bytes'), 4 * 1024 * 1024)
     .option('--startup-timeout <ms>', 'how long --command may take to open its port, in ms', positiveInt('--startup-timeout'), 15_000)
-    .option('--concurrency <n>', 'scenario runs in flight at once', positiveInt('--concurrency'), 4)
+    .option('--concurrency <n>', 'scenario runs working at once (a run that only watches a window or waits gives its place up meanwhile)', positiveInt('--concurrency'), 4)
     .option('--run-timeout <ms>', 'deadline of the whole run in ms; unfinished checks are skipped (reason run-timeout) and the exit code is 2', positiveInt('--run-timeout'), 600_000)
     .option('--baseline <file>', 'YAML list of verdicts this server is known to produce: they do not gate; stale entries give exit 3')
     .option('--expected-failures <file>', "the official MCP conformance package's expected-failures YAML (server: list of this suite's check or scenario IDs): listed failures do not gate; listed checks that pass are stale (exit 3)")

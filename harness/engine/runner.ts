@@ -27,6 +27,7 @@ import type { ScenarioTransport, Sent } from '../transport/transport.js';
 import type { TransportKind } from '../model/scenario.js';
 import { sleep } from '../util/sleep.js';
 import { ENGINE_REASON } from '../model/reason-codes.js';
+import { watchedMs } from './estimate.js';
 
 export { buildRequest, REDACTED, redactExtraHeaders } from '../transport/request.js';
 
@@ -58,6 +59,13 @@ export interface RunnerContext {
    * promise here under a key of its choosing.
    */
   shared?: Map<string, Promise<unknown>>;
+  /**
+   * Runs `work` while the scenario run only watches or waits (a GET stream
+   * read to the end of its window, a pause, a shared sample another run is
+   * taking), giving its scheduler place up meanwhile (see `Slot.idle` in
+   * scheduler.ts). Absent: `work` runs as is.
+   */
+  idle?: <W>(work: () => Promise<W>) => Promise<W>;
   /** The transport of each scenario run (default: Streamable HTTP to `url` through `agent`); tests pass fakes. */
   transport?: TransportFactory;
   /**
@@ -306,6 +314,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
   const send = (spec: HttpRequestSpec, stepId: string, record: boolean, watch?: ExchangeWatch): Promise<Sent> =>
     transport.http(spec, { stepId, vars, nextId, ...(watch ? { watch } : {}), ...(record ? { keep: (ex: Exchange) => keep(ex.record) } : {}) }).then(recorded(record));
 
+  const idle = ctx.idle ?? (<W>(work: () => Promise<W>) => work());
   for (const step of scenario.steps) {
     if (pending().length === 0) break;
     if (ctx.signal?.aborted) {
@@ -322,7 +331,7 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
       if (step.wait !== undefined) {
         const ms = Number(interpolate(step.wait, vars));
         if (!Number.isFinite(ms) || ms < 0 || ms > MAX_WAIT_MS) throw new Error(`wait of ${String(ms)} ms is outside 0..${MAX_WAIT_MS}`);
-        await sleep(ms, ctx.signal);
+        await idle(() => sleep(ms, ctx.signal));
       } else if (step.stdio) {
         if (!transport.control) throw new Error(`a stdio step cannot run over ${transport.kind}`);
         const c = step.stdio;
@@ -332,11 +341,14 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
         obs.record = ex.record;
         obs.messages = ex.messages;
       } else if (step.http || step.send) {
-        const { ex, awaitId, session } = step.http
-          ? await send(step.http, step.id, true)
-          : await transport
-              .message(step.send!, { stepId: step.id, vars, nextId, keep: (x: Exchange) => keep(x.record), ...(step.window !== undefined ? { windowMs: step.window } : {}) })
-              .then(recorded(true));
+        const exchange = (): Promise<Sent> =>
+          step.http
+            ? send(step.http, step.id, true)
+            : transport
+                .message(step.send!, { stepId: step.id, vars, nextId, keep: (x: Exchange) => keep(x.record), ...(step.window !== undefined ? { windowMs: step.window } : {}) })
+                .then(recorded(true));
+        // A step that only watches a window (a GET stream kept open) gives its place up while it watches.
+        const { ex, awaitId, session } = watchedMs(step, transport.kind) > 0 ? await idle(exchange) : await exchange();
         obs.record = ex.record;
         obs.messages = ex.messages;
         obs.subject = subjectOf(ex, awaitId);
@@ -392,10 +404,15 @@ export async function runScenario(scenario: Scenario, ctx: RunnerContext): Promi
             return watchGone(track(sent).ex);
           },
           record: (rec, note) => keep({ ...structuredClone(rec), step: step.id, ...(note ? { note: rec.note ? `${rec.note}; ${note}` : note } : {}) }),
+          // The run that takes a shared sample works; the others only wait for it.
           once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-            if (!shared.has(key)) shared.set(key, fn());
-            return shared.get(key) as Promise<T>;
+            if (!shared.has(key)) {
+              shared.set(key, fn());
+              return shared.get(key) as Promise<T>;
+            }
+            return idle(() => shared.get(key) as Promise<T>);
           },
+          idle,
         }).finally(() => ctx.signal?.removeEventListener('abort', onRunAbort));
         obs.subject = res.output;
         if (unrecorded && transcript.length) {

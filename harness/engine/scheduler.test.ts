@@ -96,4 +96,80 @@ describe('runScheduled', () => {
     await runScheduled([{ n: 'a', h: [WHOLE_SERVER], p: 99 }, { n: 'b', h: [], p: 1 }], 2, (j) => j.h, async (j) => void order.push(j.n), (j) => j.p);
     expect(order).toEqual(['b', 'a']);
   });
+
+  it('a job that idles gives its place up: another job starts beside it; coming back, it goes before jobs not yet started', async () => {
+    let release!: () => void;
+    const window = new Promise<void>((r) => (release = r));
+    const events: string[] = [];
+    let working = 0;
+    let peak = 0;
+    const enter = (n: string) => {
+      events.push(`work ${n}`);
+      peak = Math.max(peak, ++working);
+    };
+    const leave = () => void working--;
+    const out = await runScheduled(['watcher', 'a', 'b', 'c'], 1, () => [], async (n, _i, slot) => {
+      enter(n);
+      if (n === 'watcher') {
+        leave();
+        await slot.idle(async () => {
+          events.push('watching');
+          // The window ends only once `a` has run in the place the watcher gave up.
+          await window;
+        });
+        enter('watcher again');
+        leave();
+        return n;
+      }
+      if (n === 'a') release();
+      // Let the watcher's return be queued before this job ends.
+      for (let k = 0; k < 3; k++) await new Promise((r) => setImmediate(r));
+      leave();
+      return n;
+    });
+    expect(out).toEqual(['watcher', 'a', 'b', 'c']);
+    expect(peak).toBe(1); // never more than one job working
+    expect(events).toEqual(['work watcher', 'work a', 'watching', 'work watcher again', 'work b', 'work c']);
+  });
+
+  it('an idle job keeps its resources, and a whole-server job waits for idle jobs too', async () => {
+    const events: string[] = [];
+    let release!: () => void;
+    const window = new Promise<void>((r) => (release = r));
+    await runScheduled(
+      [{ n: 'g1', h: ['get-stream'] }, { n: 'g2', h: ['get-stream'] }, { n: 'x', h: [] }, { n: 's', h: [WHOLE_SERVER] }],
+      2,
+      (j) => j.h,
+      async (j, _i, slot) => {
+        events.push(`start ${j.n}`);
+        if (j.n === 'g1') await slot.idle(() => window);
+        if (j.n === 'x') release();
+        events.push(`end ${j.n}`);
+      },
+    );
+    // g2 waited for g1 (same resource) although g1 gave its place up; s ran after everything.
+    expect(events.indexOf('start g2')).toBeGreaterThan(events.indexOf('end g1'));
+    expect(events.indexOf('start x')).toBeLessThan(events.indexOf('end g1'));
+    expect(events.slice(-2)).toEqual(['start s', 'end s']);
+  });
+
+  it('overlapping idle calls of one job share one idle period; a failure inside idle still settles the run', async () => {
+    let working = 0;
+    let peak = 0;
+    const out = await runScheduled([1, 2], 1, () => [], async (n, _i, slot) => {
+      peak = Math.max(peak, ++working);
+      working--;
+      if (n === 1) await Promise.all([slot.idle(() => new Promise((r) => setImmediate(r))), slot.idle(() => Promise.resolve())]);
+      peak = Math.max(peak, ++working);
+      working--;
+      return n;
+    });
+    expect(out).toEqual([1, 2]);
+    expect(peak).toBe(1);
+    const failing = runScheduled([1, 2, 3], 1, () => [], async (n, _i, slot) => {
+      if (n === 1) await slot.idle(async () => Promise.reject(new Error('window broke')));
+      return n;
+    });
+    await expect(failing).rejects.toThrow('window broke');
+  });
 });

@@ -139,9 +139,10 @@ export async function runSuite(opts: SuiteRunOptions): Promise<RunResults> {
     const resourcesOf = ({ s }: { s: Scenario }) => (s.holds ?? []).filter((r) => !(r === 'get-stream' && (perSessionStreams || stdio)));
     // Longest first: a run lasts about its longest scenario plus set-up, not the sum of windows over the concurrency.
     const optionVars: Record<string, unknown> = { ...DEFAULT_RUN_OPTIONS, ...opts.options };
-    const longestFirst = ({ s }: { s: Scenario }) => estimateMs(s, optionVars);
-    const done = await runScheduled(jobs, opts.concurrency, resourcesOf, async ({ s, v }) => {
+    const longestFirst = ({ s }: { s: Scenario }) => estimateMs(s, optionVars, stdio ? 'stdio' : 'streamable-http');
+    const done = await runScheduled(jobs, opts.concurrency, resourcesOf, async ({ s, v }, _i, slot) => {
       const o = await runScenario(s, {
+        idle: (work) => slot.idle(work),
         agent,
         url: opts.url,
         limits: opts.limits,

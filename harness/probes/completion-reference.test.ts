@@ -24,6 +24,7 @@ function neutralContext(answer: (msg: SendSpec) => unknown[] | 'broken') {
     },
     record: () => undefined,
     once: (_key, fn) => fn(),
+      idle: (work) => work(),
   };
   return { ctx, sent };
 }

@@ -27,16 +27,20 @@ export function repeatedIds(ids: string[]): string[] {
 export const eventIdsProbe: Probe = {
   description: 'Reads the GET stream and two POST answer streams of one session at once and reports their SSE event ids',
   holds: ['get-stream'],
+  // The GET stream is read for its whole 400 ms window.
+  estimateMs: 400,
   async run(ctx) {
     const sessionId = String(ctx.params.sessionId ?? '');
     const version = String(ctx.params.protocolVersion ?? '');
     const headers: Record<string, string> = { 'Mcp-Session-Id': sessionId };
     if (version >= '2025-06-18') headers['MCP-Protocol-Version'] = version;
-    const exchanges: Exchange[] = await Promise.all([
-      ctx.request({ method: 'GET', preset: 'bare', headers, windowMs: 400 }),
+    const get = ctx.request({ method: 'GET', preset: 'bare', headers, windowMs: 400 });
+    const pings = await Promise.all([
       ctx.request({ preset: 'bare', headers, jsonrpc: { method: 'ping' } }),
       ctx.request({ preset: 'bare', headers, jsonrpc: { method: 'ping' } }),
     ]);
+    // The pings are answered: what is left is watching the GET stream to the end of its window.
+    const exchanges: Exchange[] = [await ctx.idle(() => get), ...pings];
     const sse = exchanges.filter((ex) => ex.record.response?.sse);
     const ids = sse.flatMap((ex) => (ex.record.response!.sse ?? []).flatMap((e) => (e.id !== undefined ? [e.id] : [])));
     const duplicates = repeatedIds(ids);

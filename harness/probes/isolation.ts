@@ -92,6 +92,8 @@ export function streamsState(
 export const sessionIsolationProbe: Probe = {
   description: 'Opens a second session and checks that notifications, DELETE and echoed session IDs stay within their session',
   holds: ['get-stream'],
+  // Session A's stream is watched for `crossMs` (default 100 ms) in full.
+  estimateMs: 100,
   async run(ctx) {
     const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
     const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);

@@ -109,6 +109,7 @@ function neutralContext(transport: TransportKind, answer: (msg: SendSpec) => Fak
     },
     record: () => undefined,
     once: (_key, fn) => fn(),
+      idle: (work) => work(),
   };
   return { ctx, sent };
 }

@@ -57,6 +57,7 @@ function contextFor(t: ReturnType<typeof fakeTarget>, params: Record<string, unk
     message: () => Promise.reject(new Error('this probe speaks HTTP only')),
     request: t.request,
     record: (rec, note) => kept.push({ ...rec, ...(note ? { note } : {}) }),
+    idle: (work) => work(),
     once: <T>(key: string, fn: () => Promise<T>) => {
       if (!memo.has(key)) memo.set(key, fn());
       return memo.get(key) as Promise<T>;

@@ -282,8 +282,8 @@ function describeSample(s: SessionIdSample, count: number, minSamples: number): 
 
 /** The `session-ids` probe (see the module comment for parameters, output and thresholds). */
 export const sessionIdsProbe: Probe = {
-  // The sample's time budget: the longest observation of a default run.
-  estimateMs: DEFAULT_BUDGET_MS,
+  // 256 sessions (initialize + DELETE) at about 2 ms each on a 2-core machine: among the longest scenarios of a default run.
+  estimateMs: 500,
   description:
     'Samples Mcp-Session-Id values once per run (load adapted to the server) and reports their distinctness, charset, length, ' +
     'estimated min-entropy, counters, creation times and UUID versions',

@@ -107,6 +107,7 @@ describe('watchStream', () => {
         ),
       record: () => undefined,
       once: (_key, fn) => fn(),
+      idle: (work) => work(),
     };
   }
 

@@ -145,6 +145,8 @@ export const getStreamDeleteProbe: Probe = {
 export const getStreamRequestsProbe: Probe = {
   description: 'Opens the session GET stream, sends requests on POSTs while watching it, and reports responses seen on the GET stream',
   holds: ['get-stream'],
+  // The grace after the answers (default 150 ms) is watched out in full.
+  estimateMs: 150,
   async run(ctx) {
     const windowMs = intParam(ctx.params.windowMs, 5000, 10_000);
     const headWithinMs = intParam(ctx.params.headWithinMs, 2000, 10_000);

@@ -34,6 +34,13 @@ export interface ProbeContext {
    * taken once per run (the session-ID sample).
    */
   once<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` while the probe only watches (e.g. a GET stream read to the
+   * end of its window after its requests were answered): the scenario run
+   * gives its scheduler place up meanwhile. Nothing may be sent inside it
+   * but what `work` already started.
+   */
+  idle<W>(work: () => Promise<W>): Promise<W>;
   /** Median `initialize` latency measured before the run (discovery), in ms; absent when unknown. */
   initializeLatencyMs?: number;
   /** Aborted when the run is interrupted or reaches its deadline. */
@@ -63,7 +70,7 @@ export interface Probe {
   description: string;
   /** Server resources the probe holds while it runs (`get-stream` when it opens GET streams); a scenario using it must declare them in `holds`. */
   holds?: ScenarioResource[];
-  /** What a run of it typically takes at most (ms), for the scheduler's longest-first order (default 0: quick). */
+  /** What a run of it typically takes against a responsive server (ms), for the scheduler's longest-first order (default 0: quick); never a bound. */
   estimateMs?: number;
   /** Transports it can speak (default `[streamable-http]`); one that lists stdio uses only `message`, never `request`. */
   transports?: TransportKind[];

@@ -30,6 +30,7 @@ function neutralContext(answer: (version: string) => string | { code: number } |
       return { record, messages: [reply], unparsedEvents: [] };
     },
     record: (_rec, note) => kept.push(note ?? ''),
+    idle: (work) => work(),
     once: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
       if (!memo.has(key)) memo.set(key, fn());
       return memo.get(key) as Promise<T>;
