@@ -228,6 +228,7 @@ async function main(): Promise<void> {
 
   const off = process.argv.includes('--no-official') ? { missing: 'skipped (--no-official)' } : official();
   const rows: string[][] = [];
+  const ratios: string[] = [];
   const server = await startMinimal();
   try {
     // Paired: each of our default runs next to one of the official package's, alternating which goes first.
@@ -243,6 +244,11 @@ async function main(): Promise<void> {
     const all: Sample[] = [];
     for (let i = 0; i < n; i++) all.push(await runOurs(['--url', server.url, '--protocol-version', 'all'], server));
     rows.push(row('this suite, --protocol-version all', all));
+    const oursWall = median(ours.map((s) => s.wallMs));
+    const theirsWall = median(theirs.map((s) => s.wallMs));
+    const allWall = median(all.map((s) => s.wallMs));
+    if (oursWall && theirsWall) ratios.push(`default run / official package: ${(oursWall / theirsWall).toFixed(2)}× the wall time, ${median(ours.map((s) => s.judged))} against ${median(theirs.map((s) => s.judged))} checks judged`);
+    if (oursWall && allWall) ratios.push(`\`--protocol-version all\` / default run: ${(allWall / oursWall).toFixed(2)}× the wall time`);
   } finally {
     await server.close();
   }
@@ -287,6 +293,7 @@ async function main(): Promise<void> {
     '',
     table(['run', 'wall', 'first verdict', 'harness overhead', 'peak RSS', 'checks judged', 'exit'], rows),
     '',
+    ...(ratios.length ? [ratios.map((r) => `- ${r}`).join('\n'), ''] : []),
     'Session-ID probe (`http.session.id-uniqueness`), time budget off, one run each:',
     '',
     table(['sessions asked', 'sampled', 'sampling time', 'per session', 'run wall'], curve),

@@ -19,7 +19,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { SCHEMAS_DIR } from './paths.js';
 
 export type { ValidateFunction } from 'ajv/dist/2020.js';
@@ -83,7 +84,9 @@ const folderOf = (errors: ErrorReport): string => (errors === 'first' ? MESSAGES
 function instance(errors: ErrorReport): Ajv2020 {
   let ajv = instances.get(errors);
   if (!ajv) {
-    ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: errors === 'all', validateSchema: errors === 'all' });
+    // Ajv is loaded on first use (about 25 ms): a run from the compiled suite needs it only when a message is judged by shape.
+    const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    ajv = new Ajv({ ...AJV_OPTIONS, allErrors: errors === 'all', validateSchema: errors === 'all' });
     for (const f of schemaFiles(folderOf(errors)).values()) ajv.addSchema(f.schema, f.key === f.file ? f.file : undefined);
     instances.set(errors, ajv);
   }
