@@ -41,7 +41,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Default time a started `command` may take to open its port (ms), as `--startup-timeout`. */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 15_000;
-/** Default number of scenario runs in flight at once, as `--concurrency`. */
+/** Default number of scenario runs working at once, as `--concurrency` (a run that only watches a window or waits does not count). */
 export const DEFAULT_CONCURRENCY = 4;
 
 /** What went wrong before or after the run itself; the CLI prints `message` and exits 2. */
@@ -114,7 +114,7 @@ export interface RunSuiteOptions {
   timeoutMs?: number;
   /** Largest response body read, in bytes (default 4 MiB). */
   maxResponseBytes?: number;
-  /** Scenario runs in flight at once (default 4). */
+  /** Scenario runs working at once (default 4); a run that only watches a window or waits gives its place up meanwhile. */
   concurrency?: number;
   /** Deadline of the whole run, in ms; unfinished checks are `skipped` with reason `run-timeout`. Absent: none. */
   runTimeoutMs?: number;

@@ -32,7 +32,7 @@ export interface SuiteRunOptions {
    */
   versions?: string[];
   limits: ExchangeLimits;
-  /** Scenario runs in flight at once (≥ 1). */
+  /** Scenario runs working at once (≥ 1); a run that only watches or waits gives its place up meanwhile (`Slot.idle`). */
   concurrency: number;
   /** Called once discovery has run, before any scenario, with the versions the run will judge (progress output). */
   onDiscovered?: (d: RunDiscovery, versions: string[]) => void;
