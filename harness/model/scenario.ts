@@ -226,7 +226,13 @@ export interface Step {
   send?: SendSpec;
   /** The step runs only over these transports; elsewhere it is skipped (sends and judges nothing). */
   transports?: TransportKind[];
-  /** With `send`: read what the answer carries for this many ms, then stop without error (absent: until the response). */
+  /**
+   * With `send`: read what the answer carries for this many ms, then stop
+   * without error (absent: until the response). Over stdio, a request's read
+   * stops at the window's end only once the server has sent a request of its
+   * own (it then waits for the client, whom the harness never lets answer);
+   * otherwise its answer is awaited up to the exchange deadline.
+   */
   window?: number;
   /**
    * stdio only: close the server's stdin (`close-stdin`) or send a signal to

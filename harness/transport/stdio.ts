@@ -85,6 +85,11 @@ export function lineOf(
   return { text: JSON.stringify(out), ...(awaitId !== undefined ? { awaitId } : {}) };
 }
 
+/** A request the server sent to the client: a method and an id. */
+function isServerRequest(m: unknown): boolean {
+  return !!m && typeof m === 'object' && typeof (m as Record<string, unknown>).method === 'string' && 'id' in (m as Record<string, unknown>);
+}
+
 function isResponse(m: unknown): m is Record<string, unknown> {
   return !!m && typeof m === 'object' && !Array.isArray(m) && !('method' in m) && ('result' in m || 'error' in m);
 }
@@ -164,6 +169,11 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
       // load is never taken for a silent one.
       const windowBounds = windowMs !== undefined && (msg.method === undefined || msg.notification === true);
       const deadline = startedAt + (windowBounds ? windowMs : o.limits.timeoutMs);
+      // A request read with a window also ends at the window's end once the server has sent a request of its own in
+      // this exchange: it is then waiting for the client (the harness answers no server request), so its answer may
+      // rightly never come (e.g. a tool waiting for a sampling result). Over Streamable HTTP the window bounds the read.
+      const windowEnd = windowMs !== undefined && !windowBounds ? startedAt + windowMs : undefined;
+      const askedClient = (): boolean => lines.some((l) => l.messages.some(isServerRequest));
       let error: ExchangeRecord['error'];
       let windowExpired = false;
       const done = (): boolean => {
@@ -195,13 +205,18 @@ export function stdioTransport(o: StdioOptions): StdioTransport {
           error = { kind: 'connection', message: 'the run was interrupted' };
           break;
         }
-        const left = deadline - Date.now();
+        const now = Date.now();
+        if (windowEnd !== undefined && now >= windowEnd && askedClient()) {
+          windowExpired = true;
+          break;
+        }
+        const left = deadline - now;
         if (left <= 0) {
           if (windowBounds) windowExpired = true;
           else error = { kind: 'timeout', message: `no response within ${o.limits.timeoutMs} ms` };
           break;
         }
-        await p.next(left);
+        await p.next(windowEnd !== undefined && now < windowEnd ? Math.min(left, windowEnd - now) : left);
       }
       const record = recordOf(p, c.stepId, startedAt, 'write', lines, text);
       if (error) record.error = error;
